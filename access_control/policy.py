@@ -1,0 +1,168 @@
+"""The one access policy.
+
+:func:`visibility` gives the set of datasets a principal may read, in a form every query
+path can apply (SQL clause here; search engines translate the same fields).
+:func:`can` answers every other question. Nothing else in the code base decides access.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import sqlalchemy as sa
+
+from access_control.grants import GrantPermission
+from access_control.levels import AccessLevel
+from access_control.principals import Principal
+from access_control.roles import OrgRole
+
+
+class Action(StrEnum):
+    """What a principal may try to do. The object passed to :func:`can` is given per action."""
+
+    READ = "read"  # Dataset or Resource: see metadata, files and data
+    KNOW_EXISTS = "know_exists"  # Dataset: may be told it exists (403 rather than 404)
+    CREATE_DATASET = "create_dataset"  # Organization it goes into (None: any organization)
+    UPDATE = "update"  # Dataset
+    DELETE = "delete"  # Dataset
+    PURGE = "purge"  # Dataset
+    MANAGE_GRANTS = "manage_grants"  # Dataset
+    MANAGE_ORGANIZATION = "manage_organization"  # Organization: edit it and its members
+    CREATE_ORGANIZATION = "create_organization"  # None
+    DELETE_ORGANIZATION = "delete_organization"  # Organization
+    MANAGE_GROUPS = "manage_groups"  # None: create and edit categories
+    LIST_USERS = "list_users"  # None
+    SEE_USER = "see_user"  # User: full profile (email, memberships)
+    CREATE_USER = "create_user"  # None
+    MANAGE_TOKENS = "manage_tokens"  # User whose tokens are managed
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """Which datasets a principal may read.
+
+    A dataset is visible when its level is in ``levels``, or its organization is in
+    ``organizations``, or its id is in ``datasets`` (granted). ``everything`` short-cuts
+    all three for sysadmins.
+    """
+
+    everything: bool
+    levels: frozenset[AccessLevel]
+    organizations: frozenset[str]
+    datasets: frozenset[str]
+
+    def open_only(self) -> "Visibility":
+        """The same caller limited to open datasets (``include_private=false``)."""
+        return Visibility(False, frozenset({AccessLevel.OPEN}), frozenset(), frozenset())
+
+    def allows(self, access_level: str, organization_id: str | None, dataset_id: str) -> bool:
+        return (
+            self.everything
+            or access_level in self.levels
+            or organization_id in self.organizations
+            or dataset_id in self.datasets
+        )
+
+    def clause(self, level_column, organization_column, id_column) -> sa.ColumnElement[bool]:
+        """The same rule as :meth:`allows`, as a SQL condition over the given columns."""
+        if self.everything:
+            return sa.true()
+        conditions = [level_column.in_(sorted(self.levels))]
+        if self.organizations:
+            conditions.append(organization_column.in_(sorted(self.organizations)))
+        if self.datasets:
+            conditions.append(id_column.in_(sorted(self.datasets)))
+        return sa.or_(*conditions)
+
+    def dataset_clause(self) -> sa.ColumnElement[bool]:
+        """SQL condition selecting the readable rows of ``datasets``."""
+        from catalog.datasets.models import Dataset
+
+        return self.clause(Dataset.access_level, Dataset.owner_org_id, Dataset.id)
+
+    def resource_clause(self) -> sa.ColumnElement[bool]:
+        """SQL condition over ``resources`` joined to ``datasets``: a resource is readable
+        when its dataset is, and its own stricter level (if any) allows it too."""
+        from catalog.datasets.models import Dataset, Resource
+
+        own_level = self.clause(Resource.access_level, Dataset.owner_org_id, Dataset.id)
+        return sa.and_(
+            self.dataset_clause(), sa.or_(Resource.access_level.is_(None), own_level)
+        )
+
+
+def visibility(principal: Principal) -> Visibility:
+    """The datasets ``principal`` may read. Apply it to every query that lists, counts,
+    facets, exports or searches datasets or their contents."""
+    if principal.is_sysadmin:
+        return Visibility(True, frozenset(AccessLevel), frozenset(), frozenset())
+    levels = {AccessLevel.OPEN}
+    if principal.is_staff:
+        levels.add(AccessLevel.INTERNAL)
+    return Visibility(
+        everything=False,
+        levels=frozenset(levels),
+        organizations=frozenset(principal.org_roles),
+        datasets=frozenset(principal.granted),
+    )
+
+
+def can(principal: Principal, action: Action, obj=None) -> bool:
+    """Whether ``principal`` may do ``action`` on ``obj`` (see :class:`Action`)."""
+    if principal.is_anonymous:
+        return action in (Action.READ, Action.KNOW_EXISTS) and _readable(principal, obj)
+    if principal.is_sysadmin:
+        return True
+    match action:
+        case Action.READ:
+            return _readable(principal, obj)
+        case Action.KNOW_EXISTS:
+            # Staff may learn that a closed dataset exists (and ask for access);
+            # the public may not even learn that.
+            return principal.is_staff or _readable(principal, obj)
+        case Action.CREATE_DATASET if obj is None:
+            return any(role.includes(OrgRole.EDITOR) for role in principal.org_roles.values())
+        case Action.CREATE_DATASET:
+            return principal.has_org_role(obj.id, OrgRole.EDITOR)
+        case Action.UPDATE:
+            return principal.has_org_role(obj.owner_org_id, OrgRole.EDITOR) or (
+                principal.granted.get(obj.id) == GrantPermission.EDIT
+            )
+        case Action.DELETE:
+            return principal.has_org_role(obj.owner_org_id, OrgRole.EDITOR)
+        case Action.MANAGE_GRANTS:
+            return principal.has_org_role(obj.owner_org_id, OrgRole.ADMIN)
+        case Action.MANAGE_ORGANIZATION:
+            return principal.has_org_role(obj.id, OrgRole.ADMIN)
+        case Action.LIST_USERS:
+            return principal.is_staff
+        case Action.SEE_USER | Action.MANAGE_TOKENS:
+            return obj is not None and obj.id == principal.user_id
+        case _:
+            # PURGE, CREATE_ORGANIZATION, DELETE_ORGANIZATION, MANAGE_GROUPS, CREATE_USER
+            return False
+
+
+def can_read_resource_level(principal: Principal, dataset, own_level: str | None) -> bool:
+    """Whether ``principal`` may read a resource of ``dataset`` whose own level is
+    ``own_level`` (``None``: inherits). Also used for resources in old revisions."""
+    effective = AccessLevel.strictest(dataset.access_level, own_level)
+    return _readable(principal, dataset) and visibility(principal).allows(
+        effective, dataset.owner_org_id, dataset.id
+    )
+
+
+def _readable(principal: Principal, obj) -> bool:
+    from catalog.datasets.models import Dataset, Resource
+
+    if obj is None:
+        return False
+    seen_by = visibility(principal)
+    if isinstance(obj, Resource):
+        return can_read_resource_level(principal, obj.dataset, obj.access_level)
+    if isinstance(obj, Dataset):
+        if obj.state != "active" and not can(principal, Action.UPDATE, obj):
+            return False  # drafts and deleted datasets: only for those who may edit them
+        return seen_by.allows(obj.access_level, obj.owner_org_id, obj.id)
+    raise TypeError(f"READ is not defined for {type(obj).__name__}")

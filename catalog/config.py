@@ -1,0 +1,70 @@
+"""Settings read from ``CATALOG_*`` environment variables, with embedded defaults.
+
+Every swappable engine is chosen here by a URL: an empty or local value selects the
+embedded engine (SQLite, a local folder, SQL search, in-process jobs), and a server URL
+selects the engine for scale (PostgreSQL, S3, Elasticsearch, Redis).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Mapping
+
+DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024**3
+
+
+@dataclass(frozen=True)
+class Settings:
+    instance_dir: Path
+    database_url: str
+    storage_url: str
+    search_url: str
+    redis_url: str
+    secret_key: str
+    site_url: str
+    default_locale: str
+    max_upload_bytes: int
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        """Read settings from ``environ`` (default ``os.environ``).
+
+        The instance directory is created if missing: it holds the SQLite file, the
+        local file store and the generated secret key of an embedded installation.
+        """
+        env = os.environ if environ is None else environ
+        instance_dir = Path(env.get("CATALOG_INSTANCE_DIR") or "instance").resolve()
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        return cls(
+            instance_dir=instance_dir,
+            database_url=env.get("CATALOG_DATABASE_URL")
+            or f"sqlite:///{instance_dir / 'catalog.sqlite'}",
+            storage_url=env.get("CATALOG_STORAGE_URL") or str(instance_dir / "files"),
+            search_url=env.get("CATALOG_SEARCH_URL", ""),
+            redis_url=env.get("CATALOG_REDIS_URL", ""),
+            secret_key=env.get("CATALOG_SECRET_KEY") or _instance_secret(instance_dir),
+            site_url=(env.get("CATALOG_SITE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+            default_locale=env.get("CATALOG_DEFAULT_LOCALE") or "ja",
+            max_upload_bytes=int(env.get("CATALOG_MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD_BYTES),
+        )
+
+    def with_overrides(self, overrides: Mapping[str, object]) -> "Settings":
+        """Return a copy with the given fields replaced (used by tests and the CLI)."""
+        known = {f.name for f in fields(self)}
+        unknown = set(overrides) - known
+        if unknown:
+            raise TypeError(f"unknown settings: {sorted(unknown)}")
+        return replace(self, **overrides)
+
+
+def _instance_secret(instance_dir: Path) -> str:
+    """A random secret kept in the instance directory, so sessions survive restarts
+    without anyone having to invent (or commit) a key."""
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

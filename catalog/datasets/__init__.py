@@ -1,0 +1,1 @@
+"""Datasets, their resources (files and links), tags, licences and revision history."""

@@ -1,0 +1,261 @@
+"""Dataset and resource actions (CKAN's package_* and resource_*)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from access_control.policy import Action, can, can_read_resource_level, visibility
+from catalog.api.context import Context
+from catalog.api.errors import NotAuthorized, NotFound, ValidationError
+from catalog.api.registry import action
+from catalog.api.validation import as_int, require
+from catalog.datasets import services
+from catalog.datasets.dictization import dataset_dict, resource_dict
+from catalog.datasets.lookup import dataset_for, resource_for
+from catalog.datasets.models import Dataset, DatasetRevision
+from catalog.organizations.models import Organization
+
+
+def show_dataset(context: Context, dataset: Dataset) -> dict:
+    """The package dict as ``context``'s principal may see it."""
+    return dataset_dict(
+        dataset,
+        context.settings.site_url,
+        shows_resource=lambda resource: can(context.principal, Action.READ, resource),
+    )
+
+
+@action("package_list", read_only=True)
+def package_list(context: Context, data: dict) -> list[str]:
+    """Names of the active datasets the caller may read, sorted.
+
+    :param limit: at most this many names
+    :param offset: skip this many
+
+    ``include_private`` is accepted but changes nothing: visibility is decided by the
+    access policy alone, so ``ckanapi dump datasets --all`` gets everything the token
+    may read.
+    """
+    query = (
+        sa.select(Dataset.name)
+        .where(Dataset.state == "active", visibility(context.principal).dataset_clause())
+        .order_by(Dataset.name)
+    )
+    if data.get("limit") not in (None, ""):
+        query = query.limit(as_int(data, "limit", 0))
+    query = query.offset(as_int(data, "offset", 0))
+    return list(context.db.scalars(query))
+
+
+@action("current_package_list_with_resources", read_only=True)
+def current_package_list_with_resources(context: Context, data: dict) -> list[dict]:
+    """Readable active datasets, most recently modified first, with their resources.
+
+    :param limit: page size (default 100, at most 1000)
+    :param offset: skip this many
+    :param page: 1-based page number (used when given instead of offset)
+    """
+    limit = as_int(data, "limit", 100, minimum=1, maximum=1000)
+    offset = as_int(data, "offset", 0)
+    if data.get("page") not in (None, ""):
+        offset = (as_int(data, "page", 1, minimum=1) - 1) * limit
+    datasets = context.db.scalars(
+        sa.select(Dataset)
+        .where(Dataset.state == "active", visibility(context.principal).dataset_clause())
+        .order_by(Dataset.modified.desc(), Dataset.name)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [show_dataset(context, dataset) for dataset in datasets]
+
+
+@action("package_show", read_only=True)
+def package_show(context: Context, data: dict) -> dict:
+    """One dataset by id or name.
+
+    :param id: the id or name of the dataset
+    """
+    reference = require(data, "id", "name_or_id")
+    return show_dataset(context, dataset_for(context.principal, context.db, reference, Action.READ))
+
+
+@action("package_create")
+def package_create(context: Context, data: dict) -> dict:
+    """Create a dataset in ``owner_org`` (editors and admins of that organization).
+
+    Takes the fields of package_show. ``access_level`` is open, internal or restricted;
+    CKAN's ``private`` alone maps true to restricted and false to open. Without either,
+    the dataset is internal.
+    """
+    _require_create_in(context, data.get("owner_org"))
+    dataset = services.create_dataset(context, data)
+    return show_dataset(context, dataset)
+
+
+@action("package_update")
+def package_update(context: Context, data: dict) -> dict:
+    """Replace a dataset (CKAN semantics: omitted fields are cleared; omitted tags,
+    groups, extras or resources are kept).
+
+    :param id: the id or name of the dataset
+    """
+    reference = require(data, "id", "name")
+    dataset = dataset_for(context.principal, context.db, reference, Action.UPDATE)
+    _check_move(context, dataset, data)
+    services.update_dataset(context, dataset, data, partial=False)
+    return show_dataset(context, dataset)
+
+
+@action("package_patch")
+def package_patch(context: Context, data: dict) -> dict:
+    """Change only the given fields of a dataset.
+
+    :param id: the id or name of the dataset
+    """
+    reference = require(data, "id", "name")
+    dataset = dataset_for(context.principal, context.db, reference, Action.UPDATE)
+    _check_move(context, dataset, data)
+    services.update_dataset(context, dataset, data, partial=True)
+    return show_dataset(context, dataset)
+
+
+@action("package_delete")
+def package_delete(context: Context, data: dict) -> None:
+    """Delete a dataset (it can be restored by a sysadmin).
+
+    :param id: the id or name of the dataset
+    """
+    dataset = dataset_for(context.principal, context.db, require(data, "id"), Action.DELETE)
+    services.delete_dataset(context, dataset)
+
+
+@action("dataset_purge")
+def dataset_purge(context: Context, data: dict) -> None:
+    """Remove a dataset, its history and its files for good (sysadmins only).
+
+    :param id: the id or name of the dataset
+    """
+    dataset = dataset_for(context.principal, context.db, require(data, "id"), Action.PURGE)
+    services.purge_dataset(context, dataset)
+
+
+@action("package_activity_list", read_only=True)
+def package_activity_list(context: Context, data: dict) -> list[dict]:
+    """The change history of a dataset, newest first.
+
+    :param id: the id or name of the dataset
+    :param limit: at most this many (default 31, at most 100)
+    :param offset: skip this many
+    """
+    dataset = dataset_for(context.principal, context.db, require(data, "id"), Action.READ)
+    revisions = context.db.scalars(
+        sa.select(DatasetRevision)
+        .where(DatasetRevision.dataset_id == dataset.id)
+        .order_by(DatasetRevision.revision.desc())
+        .limit(as_int(data, "limit", 31, minimum=1, maximum=100))
+        .offset(as_int(data, "offset", 0))
+    )
+    return [
+        {
+            "id": revision.id,
+            "revision": revision.revision,
+            "timestamp": revision.created.isoformat(),
+            "activity_type": revision.activity_type,
+            "user_id": revision.user_id,
+            "object_id": dataset.id,
+            "data": {"package": _without_hidden_resources(context, dataset, revision.data)},
+        }
+        for revision in revisions
+    ]
+
+
+def _without_hidden_resources(context: Context, dataset: Dataset, snapshot: dict) -> dict:
+    """A revision's snapshot without the resources the caller may not read, judged by the
+    level each resource had then (resources since deleted included)."""
+    resources = [
+        resource
+        for resource in snapshot.get("resources", [])
+        if can_read_resource_level(context.principal, dataset, resource.get("access_level"))
+    ]
+    return {**snapshot, "resources": resources, "num_resources": len(resources)}
+
+
+@action("resource_create")
+def resource_create(context: Context, data: dict) -> dict:
+    """Add a resource to a dataset: a link (``url``) or a file (multipart ``upload``).
+
+    :param package_id: the id or name of the dataset
+    """
+    dataset = dataset_for(context.principal, context.db, require(data, "package_id"),
+                          Action.UPDATE)
+    resource = services.create_resource(context, dataset, data)
+    return resource_dict(resource, context.settings.site_url)
+
+
+@action("resource_show", read_only=True)
+def resource_show(context: Context, data: dict) -> dict:
+    """One resource.
+
+    :param id: the resource id
+    """
+    resource = resource_for(context.principal, context.db, require(data, "id"), Action.READ)
+    return resource_dict(resource, context.settings.site_url)
+
+
+@action("resource_update")
+def resource_update(context: Context, data: dict) -> dict:
+    """Replace a resource's fields (a new ``upload`` replaces its file).
+
+    :param id: the resource id
+    """
+    resource = resource_for(context.principal, context.db, require(data, "id"), Action.UPDATE)
+    services.update_resource(context, resource, data, partial=False)
+    return resource_dict(resource, context.settings.site_url)
+
+
+@action("resource_patch")
+def resource_patch(context: Context, data: dict) -> dict:
+    """Change only the given fields of a resource.
+
+    :param id: the resource id
+    """
+    resource = resource_for(context.principal, context.db, require(data, "id"), Action.UPDATE)
+    services.update_resource(context, resource, data, partial=True)
+    return resource_dict(resource, context.settings.site_url)
+
+
+@action("resource_delete")
+def resource_delete(context: Context, data: dict) -> None:
+    """Delete a resource and its file.
+
+    :param id: the resource id
+    """
+    resource = resource_for(context.principal, context.db, require(data, "id"), Action.UPDATE)
+    services.delete_resource(context, resource)
+
+
+def _require_create_in(context: Context, reference) -> None:
+    if not can(context.principal, Action.CREATE_DATASET):
+        raise NotAuthorized(_("You are not allowed to create datasets"))
+    if not reference:
+        raise ValidationError({"owner_org": [_("Missing value")]})
+    organization = context.db.scalar(
+        sa.select(Organization).where(
+            sa.or_(Organization.id == reference, Organization.name == reference)
+        )
+    )
+    if organization is None:
+        raise NotFound(_("Organization not found"))
+    if not can(context.principal, Action.CREATE_DATASET, organization):
+        raise NotAuthorized(
+            _("You are not allowed to create datasets in organization %(name)s",
+              name=organization.name)
+        )
+
+
+def _check_move(context: Context, dataset: Dataset, data: dict) -> None:
+    """Moving a dataset to another organization needs the right to create there."""
+    target = data.get("owner_org")
+    if target and target not in (dataset.owner_org_id, dataset.organization.name):
+        _require_create_in(context, target)

@@ -1,0 +1,1 @@
+"""Groups: the categories (分野) that datasets are filed under."""

@@ -1,0 +1,11 @@
+"""Imports every model module so that ``metadata`` holds the whole schema (for Alembic
+and for tests that compare migrations with the models)."""
+
+from access_control import models as _access_control  # noqa: F401
+from catalog.datasets import models as _datasets  # noqa: F401
+from catalog.db import Base
+from catalog.groups import models as _groups  # noqa: F401
+from catalog.organizations import models as _organizations  # noqa: F401
+from catalog.search import models as _search  # noqa: F401
+
+metadata = Base.metadata

@@ -1,0 +1,1 @@
+"""Organizations (departments, 部局・課) and their members."""

@@ -1,0 +1,125 @@
+"""Creating and changing organizations and their memberships (callers check permission
+and commit)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from access_control.models import User
+from access_control.roles import OrgRole
+from catalog.api.errors import NotFound, ValidationError
+from catalog.api.validation import as_list
+from catalog.datasets.schema import Errors
+from catalog.organizations.models import Membership, Organization
+from catalog.slugs import is_valid_name, slugify, unique_name
+
+
+def find_organization(db: Session, reference: str | None) -> Organization | None:
+    if not reference:
+        return None
+    return db.scalar(
+        sa.select(Organization).where(
+            sa.or_(Organization.id == reference, Organization.name == reference)
+        )
+    )
+
+
+def find_user(db: Session, reference: str | None) -> User | None:
+    if not reference:
+        return None
+    return db.scalar(sa.select(User).where(sa.or_(User.id == reference, User.name == reference)))
+
+
+def apply_organization(
+    db: Session, organization: Organization, data: dict, *, partial: bool
+) -> None:
+    """Set name, title, description, image_url, extras and parent from ``data``."""
+    errors = Errors()
+    given = (lambda key: key in data) if partial else (lambda key: True)
+    if given("name") or not organization.name:
+        name = str(data.get("name") or "").strip() or organization.name
+        if not name:
+            name = unique_name(db, Organization.__table__.c.name,
+                               slugify(str(data.get("title") or ""), "organization"))
+        if not is_valid_name(name):
+            errors.add("name", _("Must be 2-100 lowercase letters, digits, - or _ "
+                                 "(and not only symbols)"))
+        taken = find_organization(db, name)
+        if taken is not None and taken is not organization and taken.name == name:
+            errors.add("name", _("Group name already exists in database"))
+        organization.name = name
+    for key, max_length in (("title", 300), ("description", 100_000), ("image_url", 1000)):
+        if given(key):
+            text = str(data.get(key) or "").strip()
+            if len(text) > max_length:
+                errors.add(key, _("Must be at most %(n)s characters", n=max_length))
+            setattr(organization, key, text)
+    if given("extras"):
+        organization.extras = {
+            str(item["key"]): str(item.get("value") or "")
+            for item in as_list(data.get("extras"), "extras")
+            if isinstance(item, dict) and item.get("key")
+        }
+    if given("parent") or given("groups"):
+        _apply_parent(db, organization, data, errors)
+    errors.raise_if_any()
+
+
+def _apply_parent(db: Session, organization: Organization, data: dict, errors: Errors) -> None:
+    """The parent department: ``parent`` (name or id), or CKAN hierarchy's ``groups``."""
+    reference = data.get("parent")
+    if not reference:
+        groups = as_list(data.get("groups"), "groups")
+        reference = groups[0].get("name") if groups and isinstance(groups[0], dict) else None
+    if not reference:
+        organization.parent_id = None
+        return
+    parent = find_organization(db, reference)
+    if parent is None or parent is organization:
+        errors.add("parent", _("Organization does not exist"))
+    else:
+        organization.parent_id = parent.id
+
+
+def set_member(db: Session, organization: Organization, user: User, capacity: str) -> Membership:
+    """Make ``user`` a member of ``organization`` with ``capacity`` (admin/editor/member)."""
+    if capacity not in OrgRole.__members__.values():
+        raise ValidationError({"role": [_("Role must be admin, editor or member")]})
+    membership = db.scalar(
+        sa.select(Membership).where(
+            Membership.organization_id == organization.id, Membership.user_id == user.id
+        )
+    )
+    if membership is None:
+        membership = Membership(organization=organization, user_id=user.id, capacity=capacity)
+        db.add(membership)
+    membership.capacity = capacity
+    db.flush()
+    return membership
+
+
+def remove_member(db: Session, organization: Organization, user: User) -> None:
+    for membership in list(organization.memberships):
+        if membership.user_id == user.id:
+            organization.memberships.remove(membership)  # delete-orphan removes the row
+    db.flush()
+
+
+def replace_members(db: Session, organization: Organization, users: list) -> None:
+    """Make the members exactly ``users`` ([{name, capacity}]), as CKAN's update does."""
+    wanted: dict[str, str] = {}
+    for item in users:
+        if not isinstance(item, dict):
+            continue
+        user = find_user(db, item.get("name") or item.get("id"))
+        if user is None:
+            raise NotFound(_("User not found: %(name)s", name=str(item.get("name"))[:100]))
+        wanted[user.id] = item.get("capacity") or OrgRole.MEMBER
+    for membership in list(organization.memberships):
+        if membership.user_id not in wanted:
+            db.delete(membership)
+    db.flush()
+    for user_id, capacity in wanted.items():
+        set_member(db, organization, db.get(User, user_id), capacity)

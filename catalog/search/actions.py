@@ -1,0 +1,151 @@
+"""package_search and package_autocomplete."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from access_control.policy import visibility
+from catalog.api.context import Context
+from catalog.api.errors import SearchQueryError
+from catalog.api.registry import action
+from catalog.api.validation import as_bool, as_int, as_list
+from catalog.datasets.actions import show_dataset
+from catalog.datasets.models import Dataset
+from catalog.groups.models import Group
+from catalog.organizations.models import Organization
+from catalog.search import search_index
+from catalog.search.interfaces import SearchQuery
+from catalog.search.query import MAX_QUERY_LENGTH, And, parse_filter
+
+SORTABLE = ("score", "metadata_modified", "metadata_created", "title_string", "name",
+            "views_recent")
+FACETABLE = ("organization", "groups", "tags", "res_format", "license_id", "access_level",
+             "frequency")
+MAX_ROWS = 1000
+
+
+def parse_sort(text: str) -> tuple[tuple[str, str], ...]:
+    """``"score desc, metadata_modified desc"`` -> (("score","desc"), ...)."""
+    result = []
+    for part in (part.strip() for part in text.split(",")):
+        if not part:
+            continue
+        field, _space, direction = part.partition(" ")
+        direction = direction.strip().lower() or "asc"
+        if field not in SORTABLE or direction not in ("asc", "desc"):
+            raise SearchQueryError(_("Cannot sort by: %(sort)s", sort=part[:50]))
+        result.append((field, direction))
+    return tuple(result) or SearchQuery.sort
+
+
+def build_query(data: dict) -> SearchQuery:
+    """A :class:`SearchQuery` from package_search parameters (CKAN names)."""
+    q = str(data.get("q") or "").strip()
+    if q in ("*:*", "*"):
+        q = ""
+    if len(q) > MAX_QUERY_LENGTH:
+        raise SearchQueryError(_("The query is too long (at most %(n)s characters)",
+                                 n=MAX_QUERY_LENGTH))
+    filters = [parse_filter(str(fq)) for fq in as_list(data.get("fq"), "fq")]
+    filters += [parse_filter(str(fq)) for fq in as_list(data.get("fq_list"), "fq_list")]
+    filters = [f for f in filters if f is not None]
+    facet_fields = [str(f) for f in as_list(data.get("facet.field"), "facet.field")]
+    if not as_bool(data.get("facet"), True):
+        facet_fields = []
+    facet_limit = as_int(data, "facet.limit", 50, minimum=-1)
+    default_sort = "score desc, metadata_modified desc" if q else "metadata_modified desc"
+    return SearchQuery(
+        q=q,
+        filter=None if not filters else filters[0] if len(filters) == 1 else And(tuple(filters)),
+        sort=parse_sort(str(data.get("sort") or default_sort)),
+        rows=as_int(data, "rows", 10, maximum=MAX_ROWS),
+        start=as_int(data, "start", 0),
+        facet_fields=tuple(f for f in facet_fields if f in FACETABLE),
+        facet_limit=facet_limit,
+    )
+
+
+def _display_names(context: Context, field: str, values: list[str]) -> dict[str, str]:
+    model = {"organization": Organization, "groups": Group}.get(field)
+    if model is None or not values:
+        return {}
+    rows = context.db.execute(sa.select(model.name, model.title).where(model.name.in_(values)))
+    return {name: title or name for name, title in rows}
+
+
+@action("package_search", read_only=True)
+def package_search(context: Context, data: dict) -> dict:
+    """Search the datasets the caller may read.
+
+    :param q: words to look for
+    :param fq: filter in Solr syntax (``tags:人口 res_format:CSV``, ranges, AND/OR/NOT)
+    :param rows: page size (default 10, at most 1000)
+    :param start: offset
+    :param sort: e.g. ``score desc, metadata_modified desc``
+    :param facet.field: JSON list of fields to count (organization, groups, tags,
+        res_format, license_id, access_level, frequency)
+    :param facet.limit: values per facet (default 50, -1 for all)
+    :param include_private: closed datasets the caller may read are included unless
+        this is false (the caller's visibility always applies)
+    """
+    query = build_query(data)
+    seen_by = visibility(context.principal)
+    if not as_bool(data.get("include_private"), True):
+        seen_by = seen_by.open_only()
+    result = search_index().search(query, seen_by)
+    # The index may lag a change by a moment: re-check visibility on the rows returned.
+    datasets = {
+        dataset.id: dataset
+        for dataset in context.db.scalars(
+            sa.select(Dataset)
+            .where(Dataset.id.in_(result.ids), Dataset.state == "active",
+                   seen_by.dataset_clause())
+            .options(selectinload(Dataset.resources), selectinload(Dataset.tags),
+                     selectinload(Dataset.groups))
+        )
+    }
+    search_facets, facets = {}, {}
+    for field, items in result.facets.items():
+        names = _display_names(context, field, [value for value, _count in items])
+        facets[field] = dict(items)
+        search_facets[field] = {
+            "title": field,
+            "items": [
+                {"name": value, "display_name": names.get(value, value), "count": count}
+                for value, count in items
+            ],
+        }
+    return {
+        "count": result.count,
+        "results": [show_dataset(context, datasets[i]) for i in result.ids if i in datasets],
+        "facets": facets,
+        "search_facets": search_facets,
+        "sort": ", ".join(f"{field} {direction}" for field, direction in query.sort),
+    }
+
+
+@action("package_autocomplete", read_only=True)
+def package_autocomplete(context: Context, data: dict) -> list[dict]:
+    """Datasets whose title or name matches ``q``, for suggestions as you type.
+
+    :param q: the text typed so far
+    :param limit: at most this many (default 10, at most 50)
+    """
+    q = str(data.get("q") or "").strip()[:200]
+    if not q:
+        return []
+    limit = as_int(data, "limit", 10, minimum=1, maximum=50)
+    result = search_index().search(SearchQuery(q=q, rows=limit), visibility(context.principal))
+    rows = {
+        dataset_id: (name, title)
+        for dataset_id, name, title in context.db.execute(
+            sa.select(Dataset.id, Dataset.name, Dataset.title).where(Dataset.id.in_(result.ids))
+        )
+    }
+    return [
+        {"name": rows[i][0], "title": rows[i][1], "match_field": "title",
+         "match_displayed": rows[i][1]}
+        for i in result.ids if i in rows
+    ]

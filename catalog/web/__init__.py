@@ -1,0 +1,76 @@
+"""HTML pages. Views call actions (catalog.web.actions.call_action) so that the access
+policy is applied exactly as in the API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlencode
+
+from flask import Flask, render_template, request
+from flask_babel import format_date, get_locale
+
+from access_control.authentication import current_principal
+from access_control.levels import AccessLevel
+from catalog.web.markdown import plain_summary, render_markdown
+
+ACCESS_LABELS = {AccessLevel.INTERNAL: "庁内限定", AccessLevel.RESTRICTED: "限定公開"}
+ACCESS_LABELS_EN = {AccessLevel.INTERNAL: "Staff only", AccessLevel.RESTRICTED: "Restricted"}
+
+
+def access_label(level: str | None) -> str:
+    """The visible label of a closed level (empty for open)."""
+    labels = ACCESS_LABELS_EN if str(get_locale()) == "en" else ACCESS_LABELS
+    return labels.get(level or "", "")
+
+
+def format_iso_date(value: str | None) -> str:
+    if not value:
+        return ""
+    return format_date(datetime.fromisoformat(value), format="medium")
+
+
+def url_with_lang(code: str) -> str:
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [code]
+    return request.path + "?" + urlencode(args, doseq=True)
+
+
+def init_app(app: Flask) -> None:
+    from catalog.web import datasets, home, organizations
+
+    for module in (home, datasets, organizations):
+        app.register_blueprint(module.blueprint)
+    app.jinja_env.filters.update(
+        markdown=render_markdown,
+        summary=plain_summary,
+        access_label=access_label,
+        date=format_iso_date,
+    )
+    app.jinja_env.globals.update(url_with_lang=url_with_lang)
+
+    @app.context_processor
+    def page_context():
+        return {"principal": current_principal(), "locale": str(get_locale())}
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if response.mimetype == "text/html":
+            response.headers.setdefault(
+                "Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data: https:; style-src 'self'; "
+                "script-src 'self'; frame-ancestors 'none'",
+            )
+        return response
+
+    for status in (400, 403, 404, 413, 500):
+        app.register_error_handler(status, _error_page(status))
+
+
+def _error_page(status: int):
+    def handler(error):
+        return render_template("errors/error.html", status=status), status
+
+    return handler

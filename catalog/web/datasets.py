@@ -1,0 +1,83 @@
+"""Dataset pages: search, show, and file downloads."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+
+from access_control.authentication import current_principal
+from access_control.policy import Action
+from catalog import db as database
+from catalog.api.errors import NotAuthorized, NotFound
+from catalog.datasets.licenses import get_license
+from catalog.datasets.lookup import resource_for
+from catalog.datasets.vocabularies import get_frequency
+from catalog.storage import file_store
+from catalog.web.actions import call_action
+from catalog.web.search_params import PAGE_SIZE, SORT_OPTIONS, SearchParams
+
+blueprint = Blueprint("datasets", __name__)
+
+
+@blueprint.route("/dataset")
+def search():
+    params = SearchParams.from_args(request.args)
+    result = call_action("package_search", params.package_search_args())
+    pages = max(1, -(-result["count"] // PAGE_SIZE))
+    return render_template(
+        "datasets/search.html",
+        params=params,
+        result=result,
+        pages=pages,
+        sort_options=SORT_OPTIONS,
+    )
+
+
+@blueprint.route("/dataset/<reference>")
+def show(reference: str):
+    dataset = call_action("package_show", {"id": reference})
+    if reference != dataset["name"]:
+        return redirect(url_for("datasets.show", reference=dataset["name"]), 301)
+    return render_template(
+        "datasets/show.html",
+        dataset=dataset,
+        license=get_license(dataset["license_id"]),
+        frequency=get_frequency(dataset["frequency"]),
+    )
+
+
+@blueprint.route("/dataset/<dataset_id>/resource/<resource_id>/download")
+@blueprint.route("/dataset/<dataset_id>/resource/<resource_id>/download/<filename>")
+def download(dataset_id: str, resource_id: str, filename: str | None = None):
+    """The original file of an uploaded resource (or a redirect for a link)."""
+    try:
+        resource = resource_for(current_principal(), database.session(), resource_id, Action.READ)
+    except NotFound:
+        abort(404)
+    except NotAuthorized:
+        abort(403)
+    if resource.dataset_id != dataset_id and resource.dataset.name != dataset_id:
+        abort(404)
+    if resource.url_type != "upload":
+        return redirect(resource.url) if resource.url.startswith(("http://", "https://")) else abort(404)
+    store = file_store()
+    if not resource.storage_key or not store.exists(resource.storage_key):
+        abort(404)
+    name = resource.extras.get("filename") or "data"
+    response = Response(
+        store.iter_bytes(resource.storage_key),
+        mimetype=resource.mimetype or "application/octet-stream",
+        headers={
+            "Content-Length": str(store.size(resource.storage_key)),
+            "Content-Disposition": _attachment(name),
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+    if resource.effective_access_level != "open":
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _attachment(filename: str) -> str:
+    from urllib.parse import quote
+
+    return f"attachment; filename=\"{quote(filename)}\"; filename*=UTF-8''{quote(filename)}"
