@@ -23,6 +23,8 @@ ACTION_MODULES = (
     "catalog.groups.actions",
     "catalog.search.actions",
     "access_control.actions",
+    "catalog.jobs.actions",
+    "catalog.datastore.actions",
 )
 
 
@@ -34,7 +36,7 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     """
     import importlib
 
-    from catalog import db, i18n, search, storage
+    from catalog import db, i18n, jobs, search, storage
     from catalog.api import http as api_http
     from catalog.web import init_app as init_web
 
@@ -63,6 +65,7 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     i18n.init_app(app)
     storage.init_app(app)
     search.init_app(app)
+    jobs.init_app(app)
     for module in ACTION_MODULES:
         importlib.import_module(module)
     app.register_blueprint(api_http.blueprint)

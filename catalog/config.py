@@ -27,6 +27,12 @@ class Settings:
     site_url: str
     default_locale: str
     max_upload_bytes: int
+    s3_endpoint_url: str
+    job_queue_name: str
+    link_fetch_allow_private: bool
+    datastore_sql_timeout: float
+    datastore_sql_max_rows: int
+    duckdb_memory_limit: str
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -49,6 +55,12 @@ class Settings:
             site_url=(env.get("CATALOG_SITE_URL") or "http://127.0.0.1:5000").rstrip("/"),
             default_locale=env.get("CATALOG_DEFAULT_LOCALE") or "ja",
             max_upload_bytes=int(env.get("CATALOG_MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD_BYTES),
+            s3_endpoint_url=env.get("CATALOG_S3_ENDPOINT_URL", ""),
+            job_queue_name=env.get("CATALOG_JOB_QUEUE") or "catalog",
+            link_fetch_allow_private=_flag(env.get("CATALOG_LINK_FETCH_ALLOW_PRIVATE", "")),
+            datastore_sql_timeout=float(env.get("CATALOG_DATASTORE_SQL_TIMEOUT") or 10),
+            datastore_sql_max_rows=int(env.get("CATALOG_DATASTORE_SQL_MAX_ROWS") or 32000),
+            duckdb_memory_limit=env.get("CATALOG_DUCKDB_MEMORY_LIMIT") or "512MB",
         )
 
     def with_overrides(self, overrides: Mapping[str, object]) -> "Settings":
@@ -58,6 +70,10 @@ class Settings:
         if unknown:
             raise TypeError(f"unknown settings: {sorted(unknown)}")
         return replace(self, **overrides)
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
 
 
 def _instance_secret(instance_dir: Path) -> str:

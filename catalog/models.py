@@ -5,7 +5,9 @@ from access_control import models as _access_control  # noqa: F401
 from catalog.datasets import models as _datasets  # noqa: F401
 from catalog.db import Base
 from catalog.groups import models as _groups  # noqa: F401
+from catalog.jobs import models as _jobs  # noqa: F401
 from catalog.organizations import models as _organizations  # noqa: F401
 from catalog.search import models as _search  # noqa: F401
+from ingest import models as _ingest  # noqa: F401
 
 metadata = Base.metadata

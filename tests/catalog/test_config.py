@@ -10,6 +10,10 @@ def test_embedded_defaults(tmp_path):
     assert settings.search_url == "" and settings.redis_url == ""
     assert settings.default_locale == "ja"
     assert settings.max_upload_bytes == DEFAULT_MAX_UPLOAD_BYTES
+    assert settings.s3_endpoint_url == "" and settings.job_queue_name == "catalog"
+    assert settings.link_fetch_allow_private is False
+    assert settings.datastore_sql_timeout == 10 and settings.datastore_sql_max_rows == 32000
+    assert settings.duckdb_memory_limit == "512MB"
     # A secret is generated once and kept, so sessions survive restarts.
     again = Settings.from_env({"CATALOG_INSTANCE_DIR": str(tmp_path / "instance")})
     assert len(settings.secret_key) > 40 and again.secret_key == settings.secret_key
@@ -26,6 +30,12 @@ def test_everything_is_configurable(tmp_path):
         "CATALOG_SITE_URL": "https://data.pref.fukuoka.example/",
         "CATALOG_DEFAULT_LOCALE": "en",
         "CATALOG_MAX_UPLOAD_BYTES": "1024",
+        "CATALOG_S3_ENDPOINT_URL": "http://minio:9000",
+        "CATALOG_JOB_QUEUE": "catalog-test",
+        "CATALOG_LINK_FETCH_ALLOW_PRIVATE": "true",
+        "CATALOG_DATASTORE_SQL_TIMEOUT": "2.5",
+        "CATALOG_DATASTORE_SQL_MAX_ROWS": "100",
+        "CATALOG_DUCKDB_MEMORY_LIMIT": "1GB",
     })
     assert settings.database_url.startswith("postgresql")
     assert settings.storage_url == "s3://bucket/prefix"
@@ -34,3 +44,7 @@ def test_everything_is_configurable(tmp_path):
     assert settings.secret_key == "k"
     assert settings.site_url == "https://data.pref.fukuoka.example"
     assert settings.default_locale == "en" and settings.max_upload_bytes == 1024
+    assert settings.s3_endpoint_url == "http://minio:9000"
+    assert settings.job_queue_name == "catalog-test" and settings.link_fetch_allow_private
+    assert settings.datastore_sql_timeout == 2.5 and settings.datastore_sql_max_rows == 100
+    assert settings.duckdb_memory_limit == "1GB"

@@ -1,0 +1,5 @@
+"""Machine-readability report (placeholder until the rules land)."""
+
+
+def lint(con, result):
+    return None
