@@ -216,19 +216,18 @@ def _columns(rows, header_rows, data_rows, width, merges):
         sources = [c for c in sources if c in used]
         if not sources:
             continue
-        title = "_".join(part for part in header[sources[0]] if part)
-        name = clean_name(title)
+        parts = [part for part in header[sources[0]] if part]
+        name = clean_name("_".join(parts))
         if not name:
             generated.append(len(columns))
-        columns.append(Column(sources, name, " ".join(
-            text_of(rows[r][sources[0]]).strip() for r in header_rows
-            if not is_empty(rows[r][sources[0]])) or name))
+        columns.append(Column(sources, name, " ".join(parts) or name))
     _name_columns(columns)
     return columns, generated, blank_columns
 
 
 def _header_grid(rows, header_rows, width, merges) -> list[list[str]]:
-    """Header text by column and header row, merged cells spread over their span. Without
+    """Header text (as written, trimmed) by column and header row, merged cells spread
+    over their span. Without
     merge information (CSV) an upper header cell spreads right over the empty cells whose
     lower header is filled: a flattened merged group heading."""
     grid = [[text_of(rows[r][c]).strip(" \u3000") if r < len(rows) else "" for r in header_rows]
@@ -247,7 +246,7 @@ def _header_grid(rows, header_rows, width, merges) -> list[list[str]]:
                 grid[c][i] = carry
             else:
                 carry = ""
-    return [[clean_name(part) for part in column] for column in grid]
+    return grid
 
 
 def _merged_groups(header_rows, width, merges) -> list[list[int]]:

@@ -194,9 +194,17 @@ def _column_index(letters: str) -> int:
 
 
 def _xlsx_has_drawings(path: str) -> bool:
+    """Images, charts or shapes: media files, or drawing parts that place something
+    (an empty drawing part is common and harmless)."""
     with zipfile.ZipFile(path) as archive:
-        return any(name.startswith(("xl/drawings/", "xl/media/", "xl/charts/"))
-                   for name in archive.namelist())
+        for name in archive.namelist():
+            if name.startswith(("xl/media/", "xl/charts/")):
+                return True
+            if name.startswith("xl/drawings/drawing") and name.endswith(".xml"):
+                content = archive.read(name)
+                if any(tag in content for tag in (b":pic>", b":sp>", b":graphicFrame>", b":cxnSp>")):
+                    return True
+    return False
 
 
 def _xlsx_formula_counts(path: str) -> dict[int, int]:
