@@ -220,7 +220,7 @@ def _columns(rows, header_rows, data_rows, width, merges):
         name = clean_name("_".join(parts))
         if not name:
             generated.append(len(columns))
-        columns.append(Column(sources, name, " ".join(parts) or name))
+        columns.append(Column(sources, name, " ".join(clean_name(p) for p in parts) or name))
     _name_columns(columns)
     return columns, generated, blank_columns
 

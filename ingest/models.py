@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalog.db import Base, new_id, utcnow
 
@@ -48,6 +48,8 @@ class DataTable(Base):
     diagnostics: Mapped[list] = mapped_column(sa.JSON, default=list)
     created: Mapped[datetime] = mapped_column(default=utcnow)
     modified: Mapped[datetime] = mapped_column(default=utcnow)
+
+    resource = relationship("Resource", lazy="raise")
 
     @property
     def fields(self) -> list[dict]:

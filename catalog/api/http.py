@@ -8,6 +8,7 @@ import logging
 from flask import Blueprint, Response, current_app, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from access_control.authentication import InvalidToken, principal_from_request
 from catalog import db as database
@@ -59,6 +60,14 @@ def call(name: str, version: int = 3):
         return _json(
             {"help": help_url, "success": False, "error": error.as_error_dict()}, error.status
         )
+    except RequestEntityTooLarge:
+        db.rollback()
+        from catalog.storage import human_size
+
+        limit = human_size(current_app.config["SETTINGS"].max_upload_bytes)
+        error = {"__type": "Validation Error", "upload": [
+            _("The file is larger than the limit of %(limit)s.", limit=limit)]}
+        return _json({"help": help_url, "success": False, "error": error}, 413)
     except Exception:
         db.rollback()
         log.exception("action %s failed", name)

@@ -11,6 +11,7 @@ from werkzeug.datastructures import FileStorage
 
 from access_control.levels import AccessLevel
 from catalog.api.context import Context
+from catalog.api.errors import ValidationError
 from catalog.api.validation import as_bool
 from catalog.datasets.models import Dataset, Resource, Tag
 from catalog.datasets.revisions import RevisionKind, record_revision
@@ -23,7 +24,14 @@ from catalog.datasets.schema import (
 from catalog.db import new_id, utcnow
 from catalog.search import mark_stale
 from catalog.slugs import slugify, unique_name
-from catalog.storage import delete_after_commit, file_store, track_new_file
+from catalog.storage import (
+    FileTooLarge,
+    SizeLimitedStream,
+    delete_after_commit,
+    file_store,
+    human_size,
+    track_new_file,
+)
 
 RESOURCE_TEXT_FIELDS = {"name": 500, "description": 100_000, "mimetype": 200}
 RESOURCE_KEYS = {
@@ -248,7 +256,13 @@ def _store_upload(context: Context, resource: Resource, dataset: Dataset, upload
     store = file_store()
     filename = secure_filename(upload.filename) or "data"
     temporary_key = f"resources/{resource.id}/upload-{new_id()}"
-    stored = store.save(temporary_key, upload.stream)
+    limit = context.settings.max_upload_bytes
+    try:
+        stored = store.save(temporary_key, SizeLimitedStream(upload.stream, limit))
+    except FileTooLarge:
+        store.delete(temporary_key)
+        raise ValidationError({"upload": [
+            _("The file is larger than the limit of %(limit)s.", limit=human_size(limit))]}) from None
     track_new_file(context.db, store, temporary_key)
     if resource.storage_key and resource.storage_key != temporary_key:
         delete_after_commit(context.db, store, resource.storage_key)

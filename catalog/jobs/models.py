@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalog.db import Base, new_id, utcnow
 
@@ -47,3 +47,6 @@ class Job(Base):
     started: Mapped[datetime | None]
     finished: Mapped[datetime | None]
     heartbeat: Mapped[datetime | None]
+
+    # Declared so that a job queued with a new resource is inserted after it.
+    resource = relationship("Resource", lazy="raise")

@@ -1,8 +1,8 @@
-"""ingest jobs and datastore tables
+"""jobs, datastore tables and ingest reports
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-27 14:58:47.207178
+Create Date: 2026-11-27 15:29:35.231955
 """
 from alembic import op
 import sqlalchemy as sa

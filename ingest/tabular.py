@@ -1,0 +1,283 @@
+"""Querying ingested tables with DuckDB: the engine behind the DataStore API.
+
+Every query opens its own in-memory DuckDB connection over the Parquet files it needs,
+bounded in memory and threads. ``run_sql`` runs caller-written SQL in a sandbox: one
+SELECT, only the tables the caller may read, no file or network access, no extensions,
+a time limit and a row limit.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+
+import duckdb
+
+from ingest.types import literal, quote
+
+CKAN_TYPES = {"integer": "int8", "number": "numeric", "string": "text", "boolean": "bool",
+              "date": "date", "datetime": "timestamp", "time": "time", "year": "int4",
+              "yearmonth": "text", "object": "json"}
+RANGE_OPERATORS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<=", "ne": "<>", "eq": "="}
+
+
+class QueryError(Exception):
+    """A query the caller wrote wrong; ``message`` says how (in Japanese)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class TableFile:
+    """An ingested or pushed table as DuckDB sees it."""
+
+    path: str  # local Parquet file
+    fields: list  # Table Schema fields
+    row_count: int
+    physical_id: bool = False  # pushed tables store _id; ingested ones take the row order
+
+    def relation(self) -> str:
+        source = f"read_parquet({literal(self.path)}"
+        if self.physical_id:
+            return f"(SELECT * FROM {source}))"
+        return f"(SELECT file_row_number + 1 AS _id, * EXCLUDE (file_row_number) FROM {source}, file_row_number=true))"
+
+    @property
+    def names(self) -> list[str]:
+        return [f["name"] for f in self.fields]
+
+
+def connect(memory_limit: str = "256MB", threads: int = 2) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(config={"memory_limit": memory_limit, "threads": threads,
+                                  "autoinstall_known_extensions": False,
+                                  "autoload_known_extensions": False})
+
+
+def ckan_fields(fields: list[dict]) -> list[dict]:
+    """Fields as CKAN's DataStore describes them, the data dictionary in ``info``."""
+    described = [{"id": "_id", "type": "int"}]
+    for f in fields:
+        described.append({
+            "id": f["name"], "type": CKAN_TYPES.get(f["type"], "text"),
+            "info": {"label": f.get("title", ""), "notes": f.get("description", ""),
+                     "unit": f.get("unit", ""), "type_override": ""},
+            "schema": {"type": f["type"], "unit": f.get("unit", "")},
+        })
+    return described
+
+
+@dataclass
+class SearchQuery:
+    filters: dict = field(default_factory=dict)  # column -> value | [values] | {op: value}
+    q: str | dict = ""
+    fields: list[str] | None = None
+    sort: list[tuple[str, str]] = field(default_factory=list)  # (column, "asc"|"desc")
+    limit: int = 100
+    offset: int = 0
+    cursor: list | None = None  # keyset: the sort values and _id of the last row seen
+    include_total: bool = True
+    distinct: bool = False
+
+
+def where_clause(table: TableFile, query: SearchQuery) -> tuple[str, list]:
+    """SQL conditions and parameters for filters and full-text ``q``."""
+    known = set(table.names) | {"_id"}
+    conditions, params = [], []
+    for column, value in query.filters.items():
+        if column not in known:
+            raise QueryError(f"列「{column}」はありません。")
+        target = quote(column)
+        if isinstance(value, dict):
+            for op, operand in value.items():
+                if op not in RANGE_OPERATORS:
+                    raise QueryError(f"比較演算子「{op}」は使えません（gt, gte, lt, lte, ne, eq）。")
+                conditions.append(f"{target} {RANGE_OPERATORS[op]} ?")
+                params.append(operand)
+        elif isinstance(value, list):
+            if not value:
+                conditions.append("FALSE")
+                continue
+            conditions.append(f"{target} IN ({', '.join('?' for _ in value)})")
+            params.extend(value)
+        elif value is None:
+            conditions.append(f"{target} IS NULL")
+        else:
+            conditions.append(f"{target} = ?")
+            params.append(value)
+    text_columns = [quote(name) for name in table.names if name != "_symbols"]
+    if isinstance(query.q, dict):
+        for column, term in query.q.items():
+            if column not in known:
+                raise QueryError(f"列「{column}」はありません。")
+            conditions.append(f"CAST({quote(column)} AS VARCHAR) ILIKE ? ESCAPE '\\'")
+            params.append(_like(str(term)))
+    elif query.q and text_columns:
+        haystack = f"concat_ws(' ', {', '.join(f'CAST({c} AS VARCHAR)' for c in text_columns)})"
+        for term in str(query.q).split():
+            conditions.append(f"{haystack} ILIKE ? ESCAPE '\\'")
+            params.append(_like(term))
+    return (" AND ".join(conditions) or "TRUE"), params
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search(con, table: TableFile, query: SearchQuery) -> dict:
+    """Rows matching ``query``: ``{"columns", "rows", "total", "cursor"}``."""
+    known = set(table.names) | {"_id"}
+    columns = query.fields or (["_id"] + table.names)
+    for column in columns:
+        if column not in known:
+            raise QueryError(f"列「{column}」はありません。")
+    sort = [(c, d) for c, d in query.sort if c != "_id"]
+    for column, _direction in sort:
+        if column not in known:
+            raise QueryError(f"並べ替えの列「{column}」はありません。")
+    id_direction = next((d for c, d in query.sort if c == "_id"), "asc")
+    order = sort + [("_id", id_direction)]
+    where, params = where_clause(table, query)
+    if query.cursor is not None:
+        keyset, keyset_params = _keyset(order, query.cursor)
+        where, params = f"({where}) AND {keyset}", params + keyset_params
+    order_sql = ", ".join(f"{quote(c)} {d.upper()}" for c, d in order)
+    selected = ", ".join(quote(c) for c in columns)
+    hidden = [c for c, _d in order if c not in columns]
+    extra = "".join(f", {quote(c)} AS {quote('__sort_' + c)}" for c in hidden)
+    distinct = "DISTINCT " if query.distinct else ""
+    sql = (f"SELECT {distinct}{selected}{extra} FROM {table.relation()} WHERE {where} "
+           f"ORDER BY {order_sql} LIMIT {query.limit} OFFSET {0 if query.cursor else query.offset}")
+    try:
+        cursor = con.execute(sql, params)
+        rows = cursor.fetchall()
+        total = None
+        if query.include_total:
+            if where == "TRUE" and not query.distinct:
+                total = table.row_count
+            else:
+                base_where, base_params = where_clause(table, query)
+                total = con.execute(f"SELECT count(*) FROM {table.relation()} WHERE {base_where}",
+                                    base_params).fetchone()[0]
+    except duckdb.Error as error:
+        raise QueryError(_query_message(error)) from None
+    next_cursor = None
+    if len(rows) == query.limit and rows and not query.distinct:
+        last = dict(zip(columns + ["__sort_" + c for c in hidden], rows[-1]))
+        values = [last.get(c, last.get("__sort_" + c)) for c, _d in order]
+        if all(v is not None for v in values):
+            next_cursor = encode_cursor(values)
+    rows = [row[:len(columns)] for row in rows]
+    return {"columns": columns, "rows": [[jsonable(v) for v in row] for row in rows],
+            "total": total, "cursor": next_cursor}
+
+
+def _keyset(order: list[tuple[str, str]], values: list) -> tuple[str, list]:
+    """Rows after ``values`` in ``order``: (a > x) OR (a = x AND b > y) ..."""
+    if len(values) != len(order):
+        raise QueryError("next_page が正しくありません。")
+    alternatives, params = [], []
+    for i, (column, direction) in enumerate(order):
+        parts = [f"{quote(c)} = ?" for c, _d in order[:i]]
+        parts.append(f"{quote(column)} {'>' if direction == 'asc' else '<'} ?")
+        alternatives.append("(" + " AND ".join(parts) + ")")
+        params += values[:i] + [values[i]]
+    return "(" + " OR ".join(alternatives) + ")", params
+
+
+def encode_cursor(values: list) -> str:
+    text = json.dumps([jsonable(v) for v in values], ensure_ascii=False)
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str) -> list:
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+    except (ValueError, UnicodeDecodeError):
+        raise QueryError("next_page が正しくありません。") from None
+    if not isinstance(values, list):
+        raise QueryError("next_page が正しくありません。")
+    return values
+
+
+def jsonable(value):
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    return value
+
+
+def _query_message(error: Exception) -> str:
+    text = str(error).split("\n")[0]
+    if "Conversion Error" in text or "Could not convert" in text:
+        return f"条件の値を列の型に変換できません: {text}"
+    return f"問い合わせを実行できません: {text}"
+
+
+# --- datastore_search_sql -------------------------------------------------------------
+
+
+@dataclass
+class SqlResult:
+    columns: list[str]
+    types: list[str]
+    rows: list[list]
+    truncated: bool
+
+
+def table_names(sql: str) -> set[str]:
+    """The tables ``sql`` refers to; raises :class:`QueryError` unless it is exactly one
+    SELECT statement."""
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as error:
+        raise QueryError(f"SQL を解析できません: {str(error).splitlines()[0]}") from None
+    if len(statements) != 1:
+        raise QueryError("SQL は SELECT 文を1つだけ書いてください。")
+    if statements[0].type != duckdb.StatementType.SELECT:
+        raise QueryError("読み取り専用です: SELECT 文だけが使えます。")
+    try:
+        return set(duckdb.get_table_names(sql))
+    except duckdb.Error as error:
+        raise QueryError(f"SQL を解析できません: {str(error).splitlines()[0]}") from None
+
+
+def run_sql(sql: str, tables: dict[str, TableFile], *, timeout: float, max_rows: int,
+            memory_limit: str = "256MB") -> SqlResult:
+    """Run one SELECT over ``tables`` (name -> file) in a sandbox: the connection may read
+    those Parquet files and nothing else on this machine or the network, loads no
+    extension, and is interrupted after ``timeout`` seconds."""
+    con = connect(memory_limit, threads=2)
+    try:
+        con.execute("SET allowed_paths = ?", [sorted({t.path for t in tables.values()})])
+        con.execute("SET enable_external_access = false")
+        for name, table in tables.items():
+            con.execute(f"CREATE TEMP VIEW {quote(name)} AS SELECT * FROM {table.relation()}")
+        con.execute("SET lock_configuration = true")
+        timer = threading.Timer(timeout, con.interrupt)
+        timer.start()
+        try:
+            cursor = con.execute(f"SELECT * FROM ({sql.strip().rstrip(';')}) LIMIT {max_rows + 1}")
+            rows = cursor.fetchall()
+            description = cursor.description or []
+        except duckdb.InterruptException:
+            raise QueryError(f"問い合わせが制限時間（{timeout:g}秒）を超えたため中止しました。") from None
+        except duckdb.Error as error:
+            raise QueryError(_query_message(error)) from None
+        finally:
+            timer.cancel()
+    finally:
+        con.close()
+    truncated = len(rows) > max_rows
+    return SqlResult([d[0] for d in description], [str(d[1]) for d in description],
+                     [[jsonable(v) for v in row] for row in rows[:max_rows]], truncated)

@@ -1,0 +1,177 @@
+"""The ingest job: fetch the resource's file, run the pipeline, store tables and report."""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import os
+import shutil
+import socket
+import tempfile
+from urllib.parse import urljoin, urlparse
+
+import requests
+from flask import current_app
+from flask_babel import gettext as _
+
+from catalog.datasets.models import Resource
+from catalog.jobs.runner import JobError, RunningJob
+from catalog.search import mark_stale
+from catalog.storage import file_store, track_new_file
+from ingest import services
+from ingest.errors import IngestError, RefusedFile
+from ingest.lint import refused_report
+from ingest.models import DataTable, IngestReport
+from ingest.pipeline import IngestResult, ingest_file
+from ingest.schema import merge_dictionary
+
+FETCH_TIMEOUT = (10, 120)
+MAX_REDIRECTS = 5
+
+
+def ingest_resource(job: RunningJob) -> None:
+    """Job handler (``ingest.tasks:ingest_resource``)."""
+    maker = current_app.extensions["db_sessionmaker"]
+    settings = current_app.config["SETTINGS"]
+    with maker() as db:
+        resource = db.get(Resource, job.resource_id)
+        if resource is None:
+            job.skip(_("The resource was deleted."))
+        upload, key, url = resource.url_type == "upload", resource.storage_key, resource.url
+        report = db.get(IngestReport, resource.id)
+        previous_hash = report.source_hash if report and not report.refused else None
+        has_tables = bool(services.tables_of(db, resource.id))
+    scratch = os.path.join(str(settings.instance_dir), "tmp")
+    os.makedirs(scratch, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=scratch) as work:
+        if upload:
+            path, source_hash = _stored_file(key, work), resource.hash
+        else:
+            job.progress(1, _("Fetching %(url)s", url=url))
+            path, source_hash = fetch(url, work, settings)
+        if source_hash and source_hash == previous_hash and has_tables \
+                and not job.params.get("force"):
+            job.skip(_("The file has not changed since it was last ingested; nothing to do."))
+        job.progress(3, _("Reading the file"))
+        try:
+            result = ingest_file(path, work, memory_limit=settings.duckdb_memory_limit,
+                                 progress=lambda pct, message: job.progress(pct, message))
+        except RefusedFile as refused:
+            _save_refusal(job.resource_id, source_hash, refused)
+            raise JobError(refused.message) from None
+        except IngestError as error:
+            raise JobError(error.message) from None
+        job.progress(90, _("Saving %(n)s table(s)", n=len(result.tables)))
+        _save(job, result, source_hash)
+
+
+def _stored_file(key: str, work: str) -> str:
+    store = file_store()
+    path = store.local_path(key)
+    if path is not None:
+        return path
+    target = os.path.join(work, "source")
+    with store.open(key) as source, open(target, "wb") as out:
+        shutil.copyfileobj(source, out, 1 << 20)
+    return target
+
+
+def fetch(url: str, work: str, settings) -> tuple[str, str]:
+    """Download a link resource into ``work``, refusing internal addresses (unless
+    allowed) and anything over the upload limit; returns the path and its SHA-256."""
+    target, digest, size = os.path.join(work, "source"), hashlib.sha256(), 0
+    for _hop in range(MAX_REDIRECTS + 1):
+        _check_address(url, settings.link_fetch_allow_private)
+        try:
+            response = requests.get(url, stream=True, timeout=FETCH_TIMEOUT, allow_redirects=False)
+        except requests.RequestException as error:
+            raise JobError(_("The link could not be fetched: %(error)s", error=str(error)[:200])) from None
+        if response.is_redirect:
+            url = urljoin(url, response.headers.get("Location", ""))
+            response.close()
+            continue
+        break
+    else:
+        raise JobError(_("The link redirects too many times."))
+    with response:
+        if response.status_code != 200:
+            raise JobError(_("The link answered HTTP %(status)s.", status=response.status_code))
+        with open(target, "wb") as out:
+            for chunk in response.iter_content(1 << 20):
+                size += len(chunk)
+                if size > settings.max_upload_bytes:
+                    raise JobError(_("The linked file is larger than the limit of %(limit)s bytes.",
+                                     limit=f"{settings.max_upload_bytes:,}"))
+                digest.update(chunk)
+                out.write(chunk)
+    return target, digest.hexdigest()
+
+
+def _check_address(url: str, allow_private: bool) -> None:
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise JobError(_("Only http and https links can be fetched."))
+    if allow_private:
+        return
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parsed.hostname, None)}
+    except socket.gaierror:
+        raise JobError(_("The host %(host)s is unknown.", host=parsed.hostname)) from None
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:
+            raise JobError(_("Links to internal network addresses are not fetched."))
+
+
+def _save(job: RunningJob, result: IngestResult, source_hash: str) -> None:
+    store = file_store()
+    maker = current_app.extensions["db_sessionmaker"]
+    with maker() as db:
+        resource = db.get(Resource, job.resource_id)
+        if resource is None:
+            return
+        old = {table.name: table.table_schema for table in services.tables_of(db, resource.id)}
+        tables = []
+        for position, table in enumerate(result.tables):
+            key = services.parquet_key(resource.id)
+            with open(table.parquet_path, "rb") as handle:
+                store.save(key, handle)
+            track_new_file(db, store, key)
+            tables.append(DataTable(
+                resource_id=resource.id, name=_unique(table.name, tables), position=position,
+                storage_key=key, row_count=table.row_count, source="ingest",
+                table_schema=merge_dictionary(old.get(table.name), table.schema),
+                stats=table.stats, diagnostics=table.diagnostics[:1000]))
+        services.replace_tables(db, resource, tables)
+        report = result.report
+        services.save_report(
+            db, resource.id, source_hash=source_hash, detected_format=result.detected.format.value,
+            encoding=result.detected.encoding, delimiter=result.detected.delimiter, refused=False,
+            message="", score=report.score, stars=report.stars, findings=report.as_dicts())
+        mark_stale(db, resource.dataset_id)
+        db.commit()
+    job.log(_("Ingested %(tables)s table(s), %(rows)s row(s); machine-readability score %(score)s.",
+              tables=len(tables), rows=f"{sum(t.row_count for t in tables):,}", score=report.score))
+
+
+def _unique(name: str, tables: list[DataTable]) -> str:
+    taken = {table.name for table in tables}
+    candidate, n = name[:200], 2
+    while candidate in taken:
+        candidate, n = f"{name[:190]}_{n}", n + 1
+    return candidate
+
+
+def _save_refusal(resource_id: str, source_hash: str, refused: RefusedFile) -> None:
+    maker = current_app.extensions["db_sessionmaker"]
+    report = refused_report(refused.message)
+    with maker() as db:
+        resource = db.get(Resource, resource_id)
+        if resource is None:
+            return
+        services.replace_tables(db, resource, [])
+        services.save_report(db, resource_id, source_hash=source_hash,
+                             detected_format=refused.detected, encoding="", delimiter="",
+                             refused=True, message=refused.message, score=0, stars=0,
+                             findings=report.as_dicts())
+        db.commit()
