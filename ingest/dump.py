@@ -64,7 +64,7 @@ def export_select(columns: list[tuple[str, str]], *, neutralise_text: bool) -> s
 
 def stream_delimited(con, sql: str, params: list, *, delimiter: str, bom: bool) -> Iterator[bytes]:
     """CSV/TSV: a header row, then every row (UTF-8)."""
-    reader = con.execute(sql, params).fetch_record_batch(BATCH_ROWS)
+    reader = con.sql(sql, params=params or None).to_arrow_reader(BATCH_ROWS)
     if bom:
         yield "\ufeff".encode()
     options_first = pa_csv.WriteOptions(include_header=True, delimiter=delimiter,
@@ -88,7 +88,7 @@ def stream_json(con, sql: str, params: list, fields: list[dict]) -> Iterator[byt
     each row's JSON array, Python only joins them."""
     names = [f["id"] for f in fields]
     row_json = "json_array(" + ", ".join(quote(n) for n in names) + ")::VARCHAR"
-    reader = con.execute(f"SELECT {row_json} FROM ({sql})", params).fetch_record_batch(BATCH_ROWS)
+    reader = con.sql(f"SELECT {row_json} FROM ({sql})", params=params or None).to_arrow_reader(BATCH_ROWS)
     yield ('{"fields": ' + json.dumps(fields, ensure_ascii=False) + ', "records": [').encode()
     first = True
     for batch in reader:
@@ -112,7 +112,7 @@ def stream_xlsx(con, sql: str, params: list, names: list[str], count: int) -> It
                                           "strings_to_urls": False, "tmpdir": os.path.dirname(path)})
         sheet = book.add_worksheet("data")
         sheet.write_row(0, 0, names)
-        reader = con.execute(sql, params).fetch_record_batch(BATCH_ROWS)
+        reader = con.sql(sql, params=params or None).to_arrow_reader(BATCH_ROWS)
         row_number = 1
         for batch in reader:
             for row in zip(*(column.to_pylist() for column in batch.columns)):

@@ -134,17 +134,19 @@ def read_xlsx(path: str) -> Workbook:
     import openpyxl
 
     full = os.path.getsize(path) <= FULL_XLSX_BYTES
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # unparsable print headers and the like
-            book = openpyxl.load_workbook(path, data_only=True, read_only=not full)
-    except Exception as error:  # noqa: BLE001 - any parser failure means an unreadable file
-        raise IngestError(_("The Excel file cannot be read: %(error)s",
-                            error=str(error)[:200])) from None
-    try:
-        sheets = [_xlsx_sheet(sheet, full) for sheet in book.worksheets]
-    finally:
-        book.close()
+    # A file object: openpyxl judges a path by its extension, and stored files have none.
+    with open(path, "rb") as handle:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # unparsable print headers and the like
+                book = openpyxl.load_workbook(handle, data_only=True, read_only=not full)
+        except Exception as error:  # noqa: BLE001 - any parser failure: an unreadable file
+            raise IngestError(_("The Excel file cannot be read: %(error)s",
+                                error=str(error)[:200])) from None
+        try:
+            sheets = [_xlsx_sheet(sheet, full) for sheet in book.worksheets]
+        finally:
+            book.close()
     formulas = _xlsx_formula_counts(path) if full else {}
     for index, sheet in enumerate(sheets):
         sheet.formulas = formulas.get(index, 0)

@@ -150,8 +150,9 @@ def _save(job: RunningJob, result: IngestResult, source_hash: str) -> None:
             message="", score=report.score, stars=report.stars, findings=report.as_dicts())
         mark_stale(db, resource.dataset_id)
         db.commit()
+    rows = "{:,}".format(sum(t.row_count for t in tables))
     job.log(_("Ingested %(tables)s table(s), %(rows)s row(s); machine-readability score %(score)s.",
-              tables=len(tables), rows=f"{sum(t.row_count for t in tables):,}", score=report.score))
+              tables=len(tables), rows=rows, score=report.score))
 
 
 def _unique(name: str, tables: list[DataTable]) -> str:

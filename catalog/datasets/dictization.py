@@ -11,8 +11,9 @@ from catalog.datasets.models import Dataset, Resource
 from catalog.groups.dictization import group_summary
 from catalog.organizations.dictization import organization_summary
 
-# Fields that change on every save and so do not count as a change of content.
-VOLATILE_FIELDS = ("metadata_modified",)
+# Fields that change on every save, or that the system sets (whether the DataStore holds
+# the resource's table), and so do not count as a change of content.
+VOLATILE_FIELDS = ("metadata_modified", "datastore_active")
 
 
 def iso(value: datetime | date | None) -> str | None:

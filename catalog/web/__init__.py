@@ -36,10 +36,11 @@ def url_with_lang(code: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from catalog.web import datasets, home, organizations
+    from catalog.web import datasets, home, organizations, resources
 
-    for module in (home, datasets, organizations):
+    for module in (home, datasets, organizations, resources):
         app.register_blueprint(module.blueprint)
+    resources.init_app(app)
     app.jinja_env.filters.update(
         markdown=render_markdown,
         summary=plain_summary,

@@ -57,8 +57,16 @@ def test_init_then_demo_twice_creates_the_catalog_once(empty_database, tmp_path)
     assert levels["open"] >= 30 and levels["internal"] >= 3 and levels["restricted"] >= 3
     assert count(empty_database, "resources", "WHERE url_type = 'upload'") >= 44
     assert count(empty_database, "dataset_revisions") == count(empty_database, "resources") + 44
-    stored = list((tmp_path / "files").rglob("*"))
+    stored = list((tmp_path / "files" / "resources").rglob("*"))
     assert len([path for path in stored if path.is_file()]) == count(empty_database, "resources")
+    # The demo's uploads go through the normal ingest: every CSV became a DataStore table
+    # (and the second run, with nothing new, queued no job).
+    ingested = count(empty_database, "resources", "WHERE datastore_active")
+    assert ingested >= 40 and count(empty_database, "datastore_tables") >= ingested
+    assert count(empty_database, "jobs", "WHERE status = 'succeeded'") == ingested
+    assert count(empty_database, "jobs", "WHERE status <> 'succeeded'") == 0
+    parquet = list((tmp_path / "files" / "datastore").rglob("*.parquet"))
+    assert len(parquet) == count(empty_database, "datastore_tables")
 
 
 def test_user_org_member_and_token_commands(empty_database, tmp_path):

@@ -131,7 +131,7 @@ def test_replacing_an_upload_removes_the_old_file_only_after_commit(client, edit
     store_root = app.config["SETTINGS"].storage_url
     import pathlib
 
-    before = {p for p in pathlib.Path(store_root).rglob("*") if p.is_file()}
+    before = {p for p in (pathlib.Path(store_root) / "resources").rglob("*") if p.is_file()}
     response = client.post(
         "/api/3/action/resource_update",
         data={"id": resource_id, "upload": (io.BytesIO(b"a\n2\n"), "a.csv")},
@@ -139,7 +139,7 @@ def test_replacing_an_upload_removes_the_old_file_only_after_commit(client, edit
         content_type="multipart/form-data",
     )
     assert response.status_code == 200
-    after = {p for p in pathlib.Path(store_root).rglob("*") if p.is_file()}
+    after = {p for p in (pathlib.Path(store_root) / "resources").rglob("*") if p.is_file()}
     assert len(after) == 1 and after != before
     assert client.get(response.get_json()["result"]["url"][len("http://localhost"):]).data == \
         b"a\n2\n"
