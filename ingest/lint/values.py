@@ -35,6 +35,9 @@ URI = re.compile(r"^https?://\S+$")
 LOCAL_CODE = re.compile(r"^\d{5,6}$")
 
 
+HEADER = "(見出し)"  # findings in header cells are reported under this name
+
+
 @dataclass
 class _Seen:
     count: int = 0
@@ -60,7 +63,7 @@ def check_values(report, table) -> None:
     codes: dict[str, int] = defaultdict(int)
     for r in layout.header_rows:
         for column in layout.columns:
-            _check_text(seen, "(見出し)", r + 1, text_of(sheet.rows[r][column.sources[0]])
+            _check_text(seen, HEADER, r + 1, text_of(sheet.rows[r][column.sources[0]])
                         if column.sources[0] < len(sheet.rows[r]) else "")
     for r, row in _data_rows(sheet, layout):
         for column in layout.columns:
@@ -112,7 +115,9 @@ def _data_rows(sheet, layout):
 def _check_text(seen, name: str, row, text: str) -> None:
     if not text:
         return
-    if LAYOUT_SPACE.search(text) or PADDING.search(text) or "\n" in text.strip():
+    header = name == HEADER
+    if LAYOUT_SPACE.search(text) or PADDING.search(text) or "\n" in text.strip() \
+            or (header and "\u3000" in text.strip()):
         seen[("L1-08", name)].add(row, text)
     if PLATFORM.search(text):
         seen[("L1-10", name)].add(row, text)
@@ -147,7 +152,7 @@ def _report(report, seen, filled, where) -> None:
         value = found.value if len(found.value) <= 40 else found.value[:40] + "…"
         message = MESSAGES[rule].format(column=column, row=found.row or "末尾", value=value,
                                         count=found.count)
-        report.add(rule, message, row=found.row, column=column if column != "(見出し)" else "",
+        report.add(rule, message, row=found.row, column=column if column != HEADER else "",
                    count=found.count, **where)
 
 
