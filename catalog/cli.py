@@ -57,6 +57,18 @@ def serve(host: str, port: int, threads: int) -> None:
     waitress.serve(_app(), host=host, port=port, threads=threads)
 
 
+@main.command()
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker(burst: bool) -> None:
+    """Run background jobs from the RQ queue (needs CATALOG_REDIS_URL)."""
+    from catalog.jobs.worker import work
+
+    try:
+        work(_app(), burst=burst)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+
+
 @main.group()
 def user() -> None:
     """Users."""

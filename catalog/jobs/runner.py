@@ -1,7 +1,7 @@
 """Running one job: state changes, progress, log and errors, whatever the queue.
 
-A handler is a function ``handler(job: RunningJob) -> None`` named by the job's ``kind``
-(``"package.module:function"``). It reports with ``job.progress(...)``/``job.log(...)``,
+A handler is a function ``handler(job: RunningJob)`` named by the job's ``kind``
+(``"package.module:function"``); a dict it returns becomes the job's result. It reports with ``job.progress(...)``/``job.log(...)``,
 raises :class:`JobError` with a Japanese message to fail, or calls ``job.skip(...)``.
 Any other exception fails the job with its type and message; a job whose worker died
 is failed by :func:`fail_stale_jobs`. No job stays running for ever.
@@ -78,7 +78,7 @@ def run_job(job_id: str) -> str | None:
         running = RunningJob(job)
     try:
         handler = resolve_handler(running.kind)
-        handler(running)
+        outcome = handler(running)
     except JobSkipped as skipped:
         return _finish(job_id, JobStatus.SKIPPED, line=str(skipped))
     except JobError as error:
@@ -89,7 +89,7 @@ def run_job(job_id: str) -> str | None:
                     type=type(error).__name__, message=str(error)[:500])
         return _finish(job_id, JobStatus.FAILED, error=message,
                        detail="".join(traceback.format_exc(limit=8))[-4000:])
-    return _finish(job_id, JobStatus.SUCCEEDED)
+    return _finish(job_id, JobStatus.SUCCEEDED, result=outcome if isinstance(outcome, dict) else None)
 
 
 def resolve_handler(kind: str) -> Callable[[RunningJob], None]:
@@ -138,7 +138,7 @@ def _update(job_id: str, *, progress: int | None = None, line: str | None = None
 
 
 def _finish(job_id: str, status: JobStatus, *, error: str | None = None,
-            detail: str | None = None, line: str | None = None) -> str:
+            detail: str | None = None, line: str | None = None, result: dict | None = None) -> str:
     maker = current_app.extensions["db_sessionmaker"]
     with maker() as db:
         job = db.get(Job, job_id)
@@ -148,6 +148,8 @@ def _finish(job_id: str, status: JobStatus, *, error: str | None = None,
         job.status, job.finished, job.heartbeat = status.value, now, now
         if status == JobStatus.SUCCEEDED:
             job.progress = 100
+        if result is not None:
+            job.result = result
         if error:
             job.errors = [*job.errors, {"message": error, **({"detail": detail} if detail else {})}]
         job.log = _append(job.log, line or error or _("Finished."), now)
