@@ -237,7 +237,7 @@ class SqlResult:
 
 def table_names(sql: str) -> set[str]:
     """The tables ``sql`` refers to; raises :class:`QueryError` unless it is exactly one
-    SELECT statement."""
+    SELECT statement. Read from DuckDB's parse tree, before anything is bound."""
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as error:
@@ -246,10 +246,33 @@ def table_names(sql: str) -> set[str]:
         raise QueryError("SQL は SELECT 文を1つだけ書いてください。")
     if statements[0].type != duckdb.StatementType.SELECT:
         raise QueryError("読み取り専用です: SELECT 文だけが使えます。")
+    con = duckdb.connect()
     try:
-        return set(duckdb.get_table_names(sql))
-    except duckdb.Error as error:
-        raise QueryError(f"SQL を解析できません: {str(error).splitlines()[0]}") from None
+        tree = json.loads(con.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
+    finally:
+        con.close()
+    if tree.get("error"):
+        raise QueryError(f"SQL を解析できません: {tree.get('error_message', '')}")
+    tables, ctes = set(), set()
+    _walk(tree, tables, ctes)
+    qualified = [name for schema, name in tables if schema]
+    if qualified:
+        raise QueryError(f"テーブル名に所属（{qualified[0]}）は付けられません。リソース ID で指定してください。")
+    return {name for _schema, name in tables} - ctes
+
+
+def _walk(node, tables: set, ctes: set) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "BASE_TABLE":
+            tables.add((node.get("schema_name") or node.get("catalog_name") or "",
+                        node.get("table_name")))
+        for entry in (node.get("cte_map") or {}).get("map", []):
+            ctes.add(entry.get("key"))
+        for value in node.values():
+            _walk(value, tables, ctes)
+    elif isinstance(node, list):
+        for value in node:
+            _walk(value, tables, ctes)
 
 
 def run_sql(sql: str, tables: dict[str, TableFile], *, timeout: float, max_rows: int,

@@ -115,7 +115,7 @@ def upsert(context: Context, resource, table: DataTable, data: dict) -> dict:
         con.execute(f"CREATE TEMP TABLE incoming ({_columns_sql(fields)})")
         _insert(con, fields, records, start_id=next_id, target="incoming")
         if method == "insert":
-            con.execute("INSERT INTO t SELECT * FROM incoming")
+            _append_new(con, "TRUE")
         else:
             _merge(con, fields, key, method)
         _check_unique(con, key)
@@ -257,8 +257,13 @@ def _merge(con, fields, key, method) -> None:
     if updates:
         con.execute(f"UPDATE t SET {updates} FROM incoming WHERE {join}")
     if method == "upsert":
-        con.execute(f"INSERT INTO t SELECT * FROM incoming WHERE NOT EXISTS "
-                    f"(SELECT 1 FROM t WHERE {join})")
+        _append_new(con, f"NOT EXISTS (SELECT 1 FROM t WHERE {join})")
+
+
+def _append_new(con, condition: str) -> None:
+    """Add the incoming rows matching ``condition``, numbered after the last ``_id``."""
+    con.execute(f"INSERT INTO t SELECT (SELECT coalesce(max(_id), 0) FROM t) + row_number() "
+                f"OVER (ORDER BY incoming._id) AS _id, * EXCLUDE (_id) FROM incoming WHERE {condition}")
 
 
 def _check_unique(con, key: list[str]) -> None:
