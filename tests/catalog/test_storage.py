@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import uuid
 
 import boto3
@@ -14,19 +13,6 @@ import pytest
 from catalog.storage import FileTooLarge, SizeLimitedStream, create_file_store
 from catalog.storage.local import LocalFileStore
 from catalog.storage.s3 import S3FileStore
-
-
-@pytest.fixture(scope="module")
-def s3_server():
-    from moto.server import ThreadedMotoServer
-
-    os.environ.setdefault("AWS_ACCESS_KEY_ID", "test")
-    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "test")
-    os.environ.setdefault("AWS_DEFAULT_REGION", "ap-northeast-1")
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{server._server.server_port}"
-    server.stop()
 
 
 @pytest.fixture(params=["local", "s3"])
