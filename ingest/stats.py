@@ -1,5 +1,9 @@
 """Column statistics for the preview: nulls, distinct values, minimum, maximum and a
-histogram of numeric columns, computed from the written Parquet file."""
+histogram of numeric columns.
+
+Minimum, maximum and null counts come free from the Parquet file's own statistics; the
+distinct counts and every histogram take one more pass over the file.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from ingest.types import FieldType, ColumnPlan, literal, quote
 HISTOGRAM_BINS = 10
 ORDERED = (FieldType.INTEGER, FieldType.NUMBER, FieldType.DATE, FieldType.DATETIME,
            FieldType.TIME, FieldType.YEAR, FieldType.YEARMONTH)
+NUMERIC = (FieldType.INTEGER, FieldType.NUMBER, FieldType.YEAR)
 
 
 def table_stats(con, parquet: str, plans: list[ColumnPlan], has_symbols: bool
@@ -17,55 +22,61 @@ def table_stats(con, parquet: str, plans: list[ColumnPlan], has_symbols: bool
     """Per column ``{nulls, distinct, min, max, histogram}``, the symbols counted per
     column, and the row count."""
     source = f"read_parquet({literal(parquet)})"
-    expressions = ["count(*)"]
-    for plan in plans:
-        column = quote(plan.name)
-        expressions += [f"count(*) - count({column})", f"approx_count_distinct({column})"]
+    total = con.execute(f"SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata({literal(parquet)})"
+                        ).fetchone()[0]
+    stats = {plan.name: {"nulls": 0} for plan in plans}
+    for name, nulls, low, high in _metadata(con, parquet, plans):
+        entry = stats[name]
+        entry["nulls"] = nulls
+        plan = next(p for p in plans if p.name == name)
         if plan.type in ORDERED:
-            expressions += [f"min({column})", f"max({column})"]
-    row = con.execute(f"SELECT {', '.join(expressions)} FROM {source}").fetchone()
-    total, position, stats = row[0], 1, {}
-    for plan in plans:
-        entry = {"nulls": row[position], "distinct": min(row[position + 1], total - row[position])}
-        position += 2
-        if plan.type in ORDERED:
-            entry["min"], entry["max"] = _jsonable(row[position]), _jsonable(row[position + 1])
-            position += 2
-        stats[plan.name] = entry
-    numeric = [plan.name for plan in plans if plan.type in (FieldType.INTEGER, FieldType.NUMBER)
+            entry["min"], entry["max"] = low, high
+    expressions = [f"approx_count_distinct({quote(plan.name)})" for plan in plans]
+    numeric = [plan for plan in plans if plan.type in NUMERIC
                and stats[plan.name].get("min") is not None]
-    for name, histogram in _histograms(con, source, numeric, stats).items():
-        stats[name]["histogram"] = histogram
-    symbols = _symbols(con, source, plans) if has_symbols else {}
+    for plan in numeric:
+        low, high = stats[plan.name]["min"], stats[plan.name]["max"]
+        width = (high - low) / HISTOGRAM_BINS or 1
+        expressions.append(f"histogram(least(floor(({quote(plan.name)} - ({low})) / {width})::BIGINT, "
+                           f"{HISTOGRAM_BINS - 1}))")
+    row = con.execute(f"SELECT {', '.join(expressions)} FROM {source}").fetchone() if plans else ()
+    for plan, distinct in zip(plans, row):
+        stats[plan.name]["distinct"] = min(distinct, total - stats[plan.name]["nulls"])
+    for plan, counts in zip(numeric, row[len(plans):]):
+        low, high = stats[plan.name]["min"], stats[plan.name]["max"]
+        width = (high - low) / HISTOGRAM_BINS
+        stats[plan.name]["histogram"] = [
+            {"from": low + width * b, "to": low + width * (b + 1), "count": (counts or {}).get(b, 0)}
+            for b in range(HISTOGRAM_BINS)]
+    symbols = _symbols(con, source) if has_symbols else {}
     return stats, symbols, total
 
 
-def _histograms(con, source: str, names: list[str], stats: dict) -> dict[str, list[dict]]:
-    """Counts in equal-width bins between each column's minimum and maximum, all columns
-    in one query."""
-    if not names:
-        return {}
-    selects = []
-    for index, name in enumerate(names):
-        low, high = stats[name]["min"], stats[name]["max"]
-        width = (high - low) / HISTOGRAM_BINS or 1
-        column = quote(name)
-        selects.append(
-            f"SELECT {index} AS c, least(floor(({column} - ({low})) / {width})::BIGINT, "
-            f"{HISTOGRAM_BINS - 1}) AS b, count(*) AS n FROM {source} "
-            f"WHERE {column} IS NOT NULL GROUP BY b")
-    counts: dict[tuple[int, int], int] = {
-        (c, b): n for c, b, n in con.execute(" UNION ALL ".join(selects)).fetchall()}
-    result = {}
-    for index, name in enumerate(names):
-        low, high = stats[name]["min"], stats[name]["max"]
-        width = (high - low) / HISTOGRAM_BINS
-        result[name] = [{"from": low + width * b, "to": low + width * (b + 1),
-                         "count": counts.get((index, b), 0)} for b in range(HISTOGRAM_BINS)]
-    return result
+def _metadata(con, parquet: str, plans: list[ColumnPlan]):
+    """(column, nulls, min, max) from the file's row-group statistics, typed."""
+    rows = con.execute(
+        f"SELECT path_in_schema, sum(stats_null_count), min(stats_min_value), max(stats_max_value), "
+        f"list(stats_min_value), list(stats_max_value) FROM parquet_metadata({literal(parquet)}) "
+        f"GROUP BY path_in_schema").fetchall()
+    kinds = {plan.name: plan.type for plan in plans}
+    for name, nulls, _low, _high, lows, highs in rows:
+        if name not in kinds:
+            continue
+        cast = _caster(kinds[name])
+        lows = [cast(v) for v in lows if v is not None]
+        highs = [cast(v) for v in highs if v is not None]
+        yield name, int(nulls or 0), (min(lows) if lows else None), (max(highs) if highs else None)
 
 
-def _symbols(con, source: str, plans: list[ColumnPlan]) -> dict[str, dict[str, int]]:
+def _caster(kind: FieldType):
+    if kind in (FieldType.INTEGER, FieldType.YEAR):
+        return int
+    if kind == FieldType.NUMBER:
+        return float
+    return str
+
+
+def _symbols(con, source: str) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {}
     rows = con.execute(f"SELECT _symbols, count(*) FROM {source} WHERE _symbols IS NOT NULL "
                        f"GROUP BY _symbols").fetchall()
@@ -74,9 +85,3 @@ def _symbols(con, source: str, plans: list[ColumnPlan]) -> dict[str, dict[str, i
             bucket = counts.setdefault(column, {})
             bucket[symbol] = bucket.get(symbol, 0) + count
     return counts
-
-
-def _jsonable(value):
-    if value is None or isinstance(value, (int, float, str, bool)):
-        return value
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)

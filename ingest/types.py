@@ -83,9 +83,12 @@ def _era_cases() -> str:
 # The parsers as DuckDB macros: a query names each once per column instead of repeating
 # kilobytes of SQL, which keeps planning fast for wide sheets.
 MACROS = {
-    # Trimming with a custom character set is slow; most cells need none.
-    "ing_trim(x)": "nullif(CASE WHEN regexp_matches(x, '^[\\s\u3000]|[\\s\u3000]$') THEN "
-                   "trim(x, ' \t\r\n\u3000') ELSE x END, '')",
+    # Trimming with a custom character set is slow; most cells need none, and these
+    # prefix/suffix checks are cheap.
+    "ing_trim(x)": "CASE WHEN x = '' THEN NULL WHEN starts_with(x, ' ') OR starts_with(x, '\u3000') "
+                   "OR starts_with(x, chr(9)) OR suffix(x, ' ') OR suffix(x, '\u3000') OR suffix(x, chr(9)) "
+                   "OR suffix(x, chr(10)) OR suffix(x, chr(13)) OR starts_with(x, chr(10)) "
+                   "THEN nullif(trim(x, ' \t\r\n\u3000'), '') ELSE x END",
     "ing_sym(t)": f"(t IN ({', '.join(literal(s) for s in SYMBOLS)}))",
     "ing_ascii(t)": f"translate(t, {literal(_FULLWIDTH_FROM)}, {literal(_FULLWIDTH_TO)})",
     "ing_signed(a)": "CASE WHEN a LIKE '△%' OR a LIKE '▲%' THEN '-' || substr(a, 2) ELSE a END",
@@ -147,14 +150,16 @@ MACROS = {
 }
 
 
-# Clean ASCII values that a plain cast reads exactly as the parser would: most cells of
-# a well-made file take this short cut.
+# Clean values that a plain cast reads exactly as the parser would: most cells of a
+# well-made file take this short cut (a cast and a cheap check instead of patterns).
 FAST_GUARDS = {
-    FieldType.INTEGER: ("'-?[1-9][0-9]{0,17}|0'", "BIGINT"),
-    FieldType.NUMBER: ("'-?[0-9]{1,15}(\\.[0-9]{1,15})?'", "DOUBLE"),
-    FieldType.DATE: ("'[0-9]{4}-[0-9]{2}-[0-9]{2}'", "DATE"),
-    FieldType.DATETIME: ("'[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?'", "TIMESTAMP"),
-    FieldType.TIME: ("'[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?'", "TIME"),
+    FieldType.INTEGER: ("TRY_CAST({x} AS BIGINT)::VARCHAR = {x}", "TRY_CAST({x} AS BIGINT)"),
+    FieldType.NUMBER: ("isfinite(TRY_CAST({x} AS DOUBLE)) AND NOT contains({x}, '_')",
+                       "TRY_CAST({x} AS DOUBLE)"),
+    FieldType.DATE: ("length({x}) <= 10 AND TRY_CAST({x} AS DATE) IS NOT NULL", "TRY_CAST({x} AS DATE)"),
+    FieldType.DATETIME: ("regexp_full_match({x}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[ T][0-9]{{2}}:[0-9]{{2}}"
+                         "(:[0-9]{{2}})?')", "TRY_CAST({x} AS TIMESTAMP)"),
+    FieldType.TIME: ("regexp_full_match({x}, '[0-9]{{1,2}}:[0-9]{{2}}(:[0-9]{{2}})?')", "TRY_CAST({x} AS TIME)"),
 }
 
 
@@ -213,6 +218,9 @@ class ColumnPlan:
     units_seen: dict[str, int] = field(default_factory=dict)
     unit_candidate: str = ""  # the one unit written in most cells, if any
     has_symbols: bool = False
+    # Every value seen passes the column's fast check (a plain cast reads it right): the
+    # fast path then treats any other value as a surprise rather than parsing it.
+    clean: bool = False
 
     @property
     def t(self) -> str:
@@ -247,9 +255,8 @@ class ColumnPlan:
         guard = FAST_GUARDS.get(self.type)
         if guard is None or self.unit:
             return self.parse(self.type)
-        pattern, sql_type = guard
-        return (f"CASE WHEN regexp_full_match({self.t}, {pattern}) THEN TRY_CAST({self.t} AS "
-                f"{sql_type}) ELSE {self.parse(self.type)} END")
+        check, value = (part.format(x=self.t) for part in guard)
+        return f"CASE WHEN {check} THEN {value} ELSE {self.parse(self.type)} END"
 
     def strict_value_sql(self) -> str:
         """The output value read straight from the raw cell (no :func:`layered` columns),
@@ -264,9 +271,10 @@ class ColumnPlan:
         guard = FAST_GUARDS.get(self.type)
         if guard is None or self.unit:
             return f"CASE WHEN {raw} IS NULL THEN NULL ELSE {slow} END"
-        pattern, sql_type = guard
-        return (f"CASE WHEN {raw} IS NULL THEN NULL WHEN regexp_full_match({raw}, {pattern}) "
-                f"THEN TRY_CAST({raw} AS {sql_type}) ELSE {slow} END")
+        check, value = (part.format(x=raw) for part in guard)
+        if self.clean:  # parsing here would cost every row; a surprise sends us the long way
+            slow = f"error('unforeseen value in ' || {literal(self.name)})"
+        return f"CASE WHEN {raw} IS NULL THEN NULL WHEN {check} THEN {value} ELSE {slow} END"
 
 
 def layered(relation: str, plans: list[ColumnPlan], extra: str = "", where: str = "",
@@ -338,6 +346,22 @@ def _possible_types(con, relation: str, plans: list[ColumnPlan]) -> dict[str, se
                     kinds.add(kind)
         possible[plan.name] = kinds
     return possible
+
+
+def mark_clean(con, relation: str, plans: list[ColumnPlan]) -> None:
+    """Set ``clean`` on typed columns whose every value in ``relation`` (a sample) passes
+    the fast check."""
+    checked = [plan for plan in plans if plan.typed and not plan.unit and not plan.has_symbols
+               and plan.type in FAST_GUARDS]
+    if not checked:
+        return
+    source = layered(relation, plans)
+    counts = con.execute("SELECT " + ", ".join(
+        f"count(*) FILTER (WHERE {plan.t} IS NOT NULL AND NOT coalesce("
+        f"{FAST_GUARDS[plan.type][0].format(x=plan.t)}, false))" for plan in checked)
+        + f" FROM {source}").fetchone()
+    for plan, count in zip(checked, counts):
+        plan.clean = count == 0
 
 
 def decide(plan: ColumnPlan, non_null: int, symbols: int, leading_zero: int,
