@@ -57,13 +57,15 @@ def measure(code: str, *args: str) -> dict:
     program = (
         "import json, resource, sys, time\n" + code +
         "\nstart = time.perf_counter()\nextra = run(*sys.argv[1:])\n"
-        "print(json.dumps({'seconds': time.perf_counter() - start, 'extra': extra,"
+        "print('BENCH-RESULT ' + json.dumps({'seconds': time.perf_counter() - start, 'extra': extra,"
         " 'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n")
     completed = subprocess.run([sys.executable, "-c", program, *args], capture_output=True,
                                text=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
     if completed.returncode:
         raise RuntimeError(completed.stderr[-3000:])
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    line = next(line for line in reversed(completed.stdout.splitlines())
+                if line.startswith("BENCH-RESULT "))
+    return json.loads(line.removeprefix("BENCH-RESULT "))
 
 
 def load_average() -> str:

@@ -54,6 +54,7 @@ class TableFile:
 
 
 def connect(memory_limit: str = "256MB", threads: int = 2) -> duckdb.DuckDBPyConnection:
+    """A new in-memory DuckDB connection for a query (closed by the caller)."""
     return duckdb.connect(config={"memory_limit": memory_limit, "threads": threads,
                                   "autoinstall_known_extensions": False,
                                   "autoload_known_extensions": False})
@@ -110,18 +111,25 @@ def where_clause(table: TableFile, query: SearchQuery) -> tuple[str, list]:
         else:
             conditions.append(f"{target} = ?")
             params.append(value)
-    text_columns = [quote(name) for name in table.names if name != "_symbols"]
+    text_columns = [quote(f["name"]) for f in table.fields
+                    if f["type"] in ("string", "yearmonth") and f["name"] != "_symbols"]
     if isinstance(query.q, dict):
         for column, term in query.q.items():
             if column not in known:
                 raise QueryError(f"列「{column}」はありません。")
             conditions.append(f"CAST({quote(column)} AS VARCHAR) ILIKE ? ESCAPE '\\'")
             params.append(_like(str(term)))
-    elif query.q and text_columns:
-        haystack = f"concat_ws(' ', {', '.join(f'CAST({c} AS VARCHAR)' for c in text_columns)})"
+    elif query.q:
+        # Substring match in the text columns: right for Japanese, which has no spaces
+        # between words; case-insensitive only when the term has Latin letters.
         for term in str(query.q).split():
-            conditions.append(f"{haystack} ILIKE ? ESCAPE '\\'")
-            params.append(_like(term))
+            if not text_columns:
+                conditions.append("FALSE")
+                continue
+            operator = "ILIKE" if any(c.isascii() and c.isalpha() for c in term) else "LIKE"
+            conditions.append("(" + " OR ".join(f"{c} {operator} ? ESCAPE '\\'"
+                                                for c in text_columns) + ")")
+            params.extend([_like(term)] * len(text_columns))
     return (" AND ".join(conditions) or "TRUE"), params
 
 
@@ -147,13 +155,16 @@ def search(con, table: TableFile, query: SearchQuery) -> dict:
     if query.cursor is not None:
         keyset, keyset_params = _keyset(order, query.cursor)
         where, params = f"({where}) AND {keyset}", params + keyset_params
-    order_sql = ", ".join(f"{quote(c)} {d.upper()}" for c, d in order)
+    # In _id order (the default) the scan's own order is the answer: DuckDB keeps file
+    # order, and a LIMIT can then stop early instead of sorting every matching row.
+    order_sql = ("" if order == [("_id", "asc")] else
+                 "ORDER BY " + ", ".join(f"{quote(c)} {d.upper()}" for c, d in order))
     selected = ", ".join(quote(c) for c in columns)
     hidden = [c for c, _d in order if c not in columns]
     extra = "".join(f", {quote(c)} AS {quote('__sort_' + c)}" for c in hidden)
     distinct = "DISTINCT " if query.distinct else ""
     sql = (f"SELECT {distinct}{selected}{extra} FROM {table.relation()} WHERE {where} "
-           f"ORDER BY {order_sql} LIMIT {query.limit} OFFSET {0 if query.cursor else query.offset}")
+           f"{order_sql} LIMIT {query.limit} OFFSET {0 if query.cursor else query.offset}")
     try:
         cursor = con.execute(sql, params)
         rows = cursor.fetchall()
