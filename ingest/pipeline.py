@@ -11,6 +11,7 @@ from typing import Callable
 
 import duckdb
 import pyarrow as pa
+from flask_babel import gettext as _
 
 from ingest.detect import Detected, SourceFormat, detect
 from ingest.layout import Layout, find_layout, is_empty, text_of
@@ -75,7 +76,8 @@ def ingest_file(path: str, workdir: str, *, progress: Progress = lambda pct, msg
     from ingest.lint import lint
 
     detected = detect(path)
-    progress(5, f"形式: {detected.format.value} {detected.encoding_label} ".strip())
+    progress(5, _("Format: %(format)s %(encoding)s", format=detected.format.value,
+                  encoding=detected.encoding_label).strip())
     con = connect(workdir, memory_limit)
     try:
         if detected.format == SourceFormat.PARQUET:
@@ -85,7 +87,7 @@ def ingest_file(path: str, workdir: str, *, progress: Progress = lambda pct, msg
             result = IngestResult(detected, [], workbook)
             for index, sheet in enumerate(workbook.sheets):
                 progress(10 + 70 * index // max(1, len(workbook.sheets)),
-                         f"表を読み取り中: {sheet.name}")
+                         _("Reading the table %(name)s", name=sheet.name))
                 table = _sheet_table(con, sheet, workdir, index)
                 if table is None:
                     result.empty_sheets.append(sheet.name)
@@ -93,10 +95,9 @@ def ingest_file(path: str, workdir: str, *, progress: Progress = lambda pct, msg
                     result.tables.append(table)
         if not result.tables:
             from ingest.errors import IngestError
-            from flask_babel import gettext as _
 
             raise IngestError(_("No table with data was found in the file."))
-        progress(85, "機械可読性を検査中")
+        progress(85, _("Checking machine readability"))
         result.report = lint(con, result)
         return result
     finally:

@@ -127,9 +127,11 @@ def dump(resource_id: str):
         where, params = where_clause(source, query)
     except QueryError:
         abort(400)
-    order = ", ".join(f"{quote(c)} {d}" for c, d in query.sort + [("_id", "asc")])
+    # Rows in file order unless asked otherwise: sorting would hold the whole table.
+    order = (" ORDER BY " + ", ".join(f"{quote(c)} {d}" for c, d in query.sort + [("_id", "asc")])
+             if query.sort else "")
     limit = f" LIMIT {query.limit}" if query.limit else ""
-    base = f"SELECT * FROM {source.relation()} WHERE {where} ORDER BY {order}{limit} OFFSET {query.offset}"
+    base = f"SELECT * FROM {source.relation()} WHERE {where}{order}{limit} OFFSET {query.offset}"
     selected = dumps.export_select([(c, kinds[c]) for c in columns],
                                    neutralise_text=fmt in ("csv", "tsv", "xlsx"))
     sql = f"SELECT {selected} FROM ({base})"
