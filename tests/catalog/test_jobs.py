@@ -59,6 +59,15 @@ def queued_app(request, app):
     if request.param == "inline":
         yield app, None
         return
+    yield from _with_rq_worker(app)
+
+
+@pytest.fixture
+def rq_app(app):
+    yield from _with_rq_worker(app)
+
+
+def _with_rq_worker(app):
     _redis_or_skip()
     settings = app.config["SETTINGS"].with_overrides(
         {"redis_url": REDIS_URL, "job_queue_name": f"catalog-test-{uuid.uuid4().hex[:10]}"})
@@ -134,10 +143,8 @@ class TestJobQueueContract:
             assert db.get(Job, job.id) is None
 
 
-def test_a_worker_killed_mid_job_leaves_it_failed_not_running(queued_app):
-    app, worker = queued_app
-    if worker is None:
-        pytest.skip("an in-process job dies with its process; see the stale-job test below")
+def test_a_worker_killed_mid_job_leaves_it_failed_not_running(rq_app):
+    app, worker = rq_app
     job_id = queue_job(app, "hang")
     wait_for(app, job_id, {JobStatus.RUNNING})
     worker.kill()
