@@ -23,6 +23,10 @@ ACTION_MODULES = (
     "catalog.groups.actions",
     "catalog.search.actions",
     "access_control.actions",
+    "access_control.grant_actions",
+    "access_control.audit.actions",
+    "access_control.requests.actions",
+    "access_control.notifications.actions",
 )
 
 
@@ -34,6 +38,7 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     """
     import importlib
 
+    from access_control import mail
     from catalog import db, i18n, search, storage
     from catalog.api import http as api_http
     from catalog.web import init_app as init_web
@@ -63,6 +68,7 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     i18n.init_app(app)
     storage.init_app(app)
     search.init_app(app)
+    mail.init_app(app)
     for module in ACTION_MODULES:
         importlib.import_module(module)
     app.register_blueprint(api_http.blueprint)

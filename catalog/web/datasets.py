@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
+from access_control.audit import AuditEvent, record_event
 from access_control.authentication import current_principal
+from access_control.levels import AccessLevel
 from access_control.policy import Action
 from catalog import db as database
 from catalog.api.errors import NotAuthorized, NotFound
@@ -12,7 +14,7 @@ from catalog.datasets.licenses import get_license
 from catalog.datasets.lookup import resource_for
 from catalog.datasets.vocabularies import get_frequency
 from catalog.storage import file_store
-from catalog.web.actions import call_action
+from catalog.web.actions import call_action, context
 from catalog.web.search_params import PAGE_SIZE, SORT_OPTIONS, SearchParams
 
 blueprint = Blueprint("datasets", __name__)
@@ -57,6 +59,10 @@ def download(dataset_id: str, resource_id: str, filename: str | None = None):
         abort(403)
     if resource.dataset_id != dataset_id and resource.dataset.name != dataset_id:
         abort(404)
+    if resource.effective_access_level != AccessLevel.OPEN:
+        record_event(context(), AuditEvent.RESOURCE_DOWNLOAD, resource=resource,
+                     details={"filename": resource.extras.get("filename") or resource.url})
+        database.session().commit()
     if resource.url_type != "upload":
         return redirect(resource.url) if resource.url.startswith(("http://", "https://")) else abort(404)
     store = file_store()
