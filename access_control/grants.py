@@ -64,6 +64,14 @@ def end_of_day(day: date) -> datetime:
     return midnight.astimezone(timezone.utc).replace(tzinfo=None)
 
 
+def last_day(expires_at: datetime | None) -> str | None:
+    """The last day (Japan time, ISO date) of access that ends at ``expires_at``."""
+    if expires_at is None:
+        return None
+    moment = expires_at.replace(tzinfo=timezone.utc) - timedelta(seconds=1)
+    return moment.astimezone(JAPAN).date().isoformat()
+
+
 def parse_expiry(value, key: str = "expires_at") -> datetime | None:
     """An optional expiry given as a date (valid through that day, Japan time) or an
     ISO date-time (UTC when it has no zone); must lie in the future."""
@@ -169,6 +177,7 @@ def grant_dict(db: Session, grant: Grant) -> dict:
         "principal_name": principal_label(db, grant),
         "permission": grant.permission,
         "expires_at": grant.expires_at.isoformat() if grant.expires_at else None,
+        "last_day": last_day(grant.expires_at),
         "expired": grant.expires_at is not None and grant.expires_at <= utcnow(),
         "created": grant.created.isoformat(),
         "created_by": grant.created_by,

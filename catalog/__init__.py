@@ -39,6 +39,7 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     import importlib
 
     from access_control import mail
+    from access_control.signin.sessions import SESSION_LIFETIME
     from catalog import db, i18n, search, storage
     from catalog.api import http as api_http
     from catalog.web import init_app as init_web
@@ -59,6 +60,7 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.site_url.startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
         JSON_AS_ASCII=False,
     )
     app.config.update({k: v for k, v in overrides.items() if k.isupper()})

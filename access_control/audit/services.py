@@ -165,7 +165,7 @@ def count_records(db: Session, query: AuditQuery) -> int:
 
 
 def find_records(db: Session, query: AuditQuery, *, limit: int | None, offset: int = 0):
-    """Matching records, newest first."""
+    """Matching records, newest first (fetched in batches when unlimited)."""
     statement = (
         sa.select(AuditRecord)
         .where(*query.conditions())
@@ -174,6 +174,8 @@ def find_records(db: Session, query: AuditQuery, *, limit: int | None, offset: i
     )
     if limit is not None:
         statement = statement.limit(limit)
+    else:
+        statement = statement.execution_options(yield_per=500)
     return db.scalars(statement)
 
 

@@ -5,14 +5,14 @@ Every step notifies (in the catalog and by e-mail) and is audited.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
 
 from access_control.audit import AuditEvent, record_event
-from access_control.grants import GrantPermission, GrantPrincipal, JAPAN, save_grant
+from access_control.grants import GrantPermission, GrantPrincipal, last_day, save_grant
 from access_control.models import User
 from access_control.notifications.services import NotificationKind, notify
 from access_control.requests.models import AccessRequest, RequestStatus
@@ -88,9 +88,8 @@ def approve_request(context: Context, request: AccessRequest, expires_at: dateti
                        GrantPermission.READ.value, expires_at, context.principal.user_id)
     _decide(context, request, RequestStatus.APPROVED, "")
     request.grant_id, request.expires_at = grant.id, expires_at
-    last_day = (expires_at.replace(tzinfo=timezone.utc) - timedelta(seconds=1)).astimezone(JAPAN)
     notify(context.db, request.requester, NotificationKind.ACCESS_APPROVED,
-           {"dataset": request.dataset.name, "expires": last_day.date().isoformat()},
+           {"dataset": request.dataset.name, "expires": last_day(expires_at)},
            link=_site_link(context, "datasets.show", reference=request.dataset.name),
            locale=context.settings.default_locale)
     details = {"expires_at": expires_at.isoformat(), "requester": request.requester.name}
@@ -140,6 +139,7 @@ def request_dict(request: AccessRequest, *, show_dataset: bool) -> dict:
         "decided_at": request.decided_at.isoformat() if request.decided_at else None,
         "decision_reason": request.decision_reason,
         "expires_at": request.expires_at.isoformat() if request.expires_at else None,
+        "last_day": last_day(request.expires_at),
     }
     if show_dataset:
         result.update(dataset_title=request.dataset.title,

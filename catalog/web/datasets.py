@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from werkzeug.exceptions import Forbidden
 
 from access_control.audit import AuditEvent, record_event
 from access_control.authentication import current_principal
@@ -14,6 +15,7 @@ from catalog.datasets.licenses import get_license
 from catalog.datasets.lookup import resource_for
 from catalog.datasets.vocabularies import get_frequency
 from catalog.storage import file_store
+from catalog.web.access import forbidden_dataset
 from catalog.web.actions import call_action, context
 from catalog.web.search_params import PAGE_SIZE, SORT_OPTIONS, SearchParams
 
@@ -36,7 +38,10 @@ def search():
 
 @blueprint.route("/dataset/<reference>")
 def show(reference: str):
-    dataset = call_action("package_show", {"id": reference})
+    try:
+        dataset = call_action("package_show", {"id": reference})
+    except Forbidden:
+        return forbidden_dataset(reference)
     if reference != dataset["name"]:
         return redirect(url_for("datasets.show", reference=dataset["name"]), 301)
     return render_template(
