@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from flask_babel import lazy_gettext
+
 
 class AuditEvent(StrEnum):
     """What happened. The value is stored; keep values stable once released."""
@@ -26,22 +28,22 @@ class AuditEvent(StrEnum):
     ACCESS_REQUEST_DENIED = "access_request_denied"
 
 
-# Labels for the audit viewer (translated through gettext at display time).
+# Labels for the audit viewer, translated when shown.
 EVENT_LABELS = {
-    AuditEvent.SIGN_IN: "Signed in",
-    AuditEvent.SIGN_IN_FAILED: "Failed sign-in",
-    AuditEvent.SIGN_OUT: "Signed out",
-    AuditEvent.TOKEN_USED: "API token used",
-    AuditEvent.TOKEN_CREATED: "API token created",
-    AuditEvent.TOKEN_REVOKED: "API token revoked",
-    AuditEvent.DATASET_READ: "Closed dataset read",
-    AuditEvent.RESOURCE_DOWNLOAD: "Closed file downloaded",
-    AuditEvent.DATA_QUERY: "Closed data queried",
-    AuditEvent.DATA_EXPORT: "Closed data exported",
-    AuditEvent.ACCESS_LEVEL_CHANGED: "Access level changed",
-    AuditEvent.GRANT_CREATED: "Access granted",
-    AuditEvent.GRANT_DELETED: "Grant removed",
-    AuditEvent.ACCESS_REQUESTED: "Access requested",
-    AuditEvent.ACCESS_REQUEST_APPROVED: "Access request approved",
-    AuditEvent.ACCESS_REQUEST_DENIED: "Access request denied",
+    AuditEvent.SIGN_IN: lazy_gettext("Signed in"),
+    AuditEvent.SIGN_IN_FAILED: lazy_gettext("Failed sign-in"),
+    AuditEvent.SIGN_OUT: lazy_gettext("Signed out"),
+    AuditEvent.TOKEN_USED: lazy_gettext("API token used"),
+    AuditEvent.TOKEN_CREATED: lazy_gettext("API token created"),
+    AuditEvent.TOKEN_REVOKED: lazy_gettext("API token revoked"),
+    AuditEvent.DATASET_READ: lazy_gettext("Closed dataset read"),
+    AuditEvent.RESOURCE_DOWNLOAD: lazy_gettext("Closed file downloaded"),
+    AuditEvent.DATA_QUERY: lazy_gettext("Closed data queried"),
+    AuditEvent.DATA_EXPORT: lazy_gettext("Closed data exported"),
+    AuditEvent.ACCESS_LEVEL_CHANGED: lazy_gettext("Access level changed"),
+    AuditEvent.GRANT_CREATED: lazy_gettext("Access granted"),
+    AuditEvent.GRANT_DELETED: lazy_gettext("Grant removed"),
+    AuditEvent.ACCESS_REQUESTED: lazy_gettext("Access requested"),
+    AuditEvent.ACCESS_REQUEST_APPROVED: lazy_gettext("Access request approved"),
+    AuditEvent.ACCESS_REQUEST_DENIED: lazy_gettext("Access request denied"),
 }

@@ -43,7 +43,7 @@ def index():
                                                 "offset": (page - 1) * PAGE_SIZE})
     except ValidationError as error:
         errors, result = error.errors, {"count": 0, "results": []}
-    labels = {event.value: _(label) for event, label in EVENT_LABELS.items()}
+    labels = {event.value: str(label) for event, label in EVENT_LABELS.items()}
     return render_template(
         "audit/index.html", filters=data, result=result, page=page, errors=errors,
         pages=max(1, -(-result["count"] // PAGE_SIZE)), events=list(AuditEvent),
