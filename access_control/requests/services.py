@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import gettext as _
 
 from access_control.audit import AuditEvent, record_event
@@ -33,8 +32,13 @@ def _text(value, key: str, message: str) -> str:
     return text
 
 
-def _site_link(context: Context, endpoint: str, **values) -> str:
-    return context.settings.site_url + url_for(endpoint, **values)
+# Pages the e-mails link to (plain paths: requests may be decided outside a web request).
+INBOX_PATH = "/access-requests"
+MY_REQUESTS_PATH = "/user/requests"
+
+
+def _site_link(context: Context, path: str) -> str:
+    return context.settings.site_url + path
 
 
 def deciders(context: Context, dataset) -> list[User]:
@@ -66,7 +70,7 @@ def create_request(context: Context, dataset, purpose: str) -> AccessRequest:
               "purpose": purpose[:300]}
     for admin in deciders(context, dataset):
         notify(context.db, admin, NotificationKind.ACCESS_REQUESTED, params,
-               link=_site_link(context, "access.inbox"), locale=context.settings.default_locale)
+               link=_site_link(context, INBOX_PATH), locale=context.settings.default_locale)
     record_event(context, AuditEvent.ACCESS_REQUESTED, dataset=dataset, subject=request.id,
                  details={"purpose": purpose})
     return request
@@ -90,7 +94,7 @@ def approve_request(context: Context, request: AccessRequest, expires_at: dateti
     request.grant_id, request.expires_at = grant.id, expires_at
     notify(context.db, request.requester, NotificationKind.ACCESS_APPROVED,
            {"dataset": request.dataset.name, "expires": last_day(expires_at)},
-           link=_site_link(context, "datasets.show", reference=request.dataset.name),
+           link=_site_link(context, f"/dataset/{request.dataset.name}"),
            locale=context.settings.default_locale)
     details = {"expires_at": expires_at.isoformat(), "requester": request.requester.name}
     record_event(context, AuditEvent.GRANT_CREATED, dataset=request.dataset, subject=grant.id,
@@ -108,7 +112,7 @@ def deny_request(context: Context, request: AccessRequest, reason: str) -> Acces
     _decide(context, request, RequestStatus.DENIED, reason)
     notify(context.db, request.requester, NotificationKind.ACCESS_DENIED,
            {"dataset": request.dataset.name, "reason": reason[:500]},
-           link=_site_link(context, "access.my_requests"),
+           link=_site_link(context, MY_REQUESTS_PATH),
            locale=context.settings.default_locale)
     record_event(context, AuditEvent.ACCESS_REQUEST_DENIED, dataset=request.dataset,
                  subject=request.id, details={"reason": reason,
