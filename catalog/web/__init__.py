@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlencode
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, render_template, request
 from flask_babel import format_date, get_locale
 
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -60,6 +60,15 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def page_context():
         return {"principal": current_principal(), "locale": str(get_locale())}
+
+    @app.before_request
+    def refuse_nul_characters():
+        """No database stores a NUL; refuse it in pages' input rather than fail later."""
+        if request.blueprint != "api" and any(
+            "\x00" in key + value for values in (request.args, request.form)
+            for key, value in values.items(multi=True)
+        ):
+            abort(400)
 
     @app.after_request
     def security_headers(response):

@@ -10,7 +10,7 @@ from access_control.authentication import current_principal
 from access_control.levels import AccessLevel
 from access_control.policy import Action
 from catalog import db as database
-from catalog.api.errors import NotAuthorized, NotFound
+from catalog.api.errors import NotAuthorized, NotFound, SearchQueryError, ValidationError
 from catalog.datasets.licenses import get_license
 from catalog.datasets.lookup import resource_for
 from catalog.datasets.vocabularies import get_frequency
@@ -22,10 +22,22 @@ from catalog.web.search_params import PAGE_SIZE, SORT_OPTIONS, SearchParams
 blueprint = Blueprint("datasets", __name__)
 
 
+EMPTY_RESULT = {"count": 0, "results": [], "search_facets": {}, "facets": {}}
+
+
+def run_search(params: SearchParams, extra_fq: str = "") -> tuple[dict, str, int]:
+    """(result, error message, HTTP status) of a search page: a query the search cannot
+    take shows its (Japanese) reason instead of failing."""
+    try:
+        return call_action("package_search", params.package_search_args(extra_fq)), "", 200
+    except (SearchQueryError, ValidationError) as error:
+        return EMPTY_RESULT, error.message, 400
+
+
 @blueprint.route("/dataset")
 def search():
     params = SearchParams.from_args(request.args)
-    result = call_action("package_search", params.package_search_args())
+    result, error, status = run_search(params)
     pages = max(1, -(-result["count"] // PAGE_SIZE))
     return render_template(
         "datasets/search.html",
@@ -33,7 +45,8 @@ def search():
         result=result,
         pages=pages,
         sort_options=SORT_OPTIONS,
-    )
+        search_error=error,
+    ), status
 
 
 @blueprint.route("/dataset/<reference>")
