@@ -1,9 +1,9 @@
 """Why a dataset is closed: its legal basis (根拠法令) and a note.
 
-A restricted dataset must name its legal basis; an internal one may; an open one has
-none (the fields are cleared when a dataset is opened, since they would then mislead).
-The basis is one of :class:`LegalBasis`, with free text for the article or, for
-``other``, the law or reason itself.
+A restricted dataset must name its legal basis, and with ``other`` also say which law or
+reason (in the free text or the note); an internal one may state a basis; an open one
+has none (the fields are cleared when a dataset is opened, since they would mislead).
+The basis is one of :class:`LegalBasis`, with free text for the article.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def check_closure(level: str | None, basis: str, text: str, note: str) -> Closur
             _("A restricted dataset must state its legal basis (the law or contract "
               "that forbids publishing it)")
         ]
-    elif parsed == LegalBasis.OTHER and not text:
+    elif parsed == LegalBasis.OTHER and level in REQUIRED_FOR and not (text or note):
         result.errors["legal_basis_text"] = [
             _("With the legal basis \"Other\", name the law or reason")
         ]
