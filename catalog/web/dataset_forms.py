@@ -10,8 +10,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from access_control.authentication import current_principal
 from access_control.legal_basis import LABELS as LEGAL_BASIS_LABELS
 from access_control.levels import AccessLevel
+from access_control.policy import Action, can
 from catalog import db as database
 from catalog.api.errors import ValidationError
 from catalog.datasets.vocabularies import FREQUENCIES
@@ -54,6 +56,8 @@ def _render(template_data: dict, errors: dict | None = None, status: int = 200):
 @blueprint.route("/dataset/new", methods=["GET", "POST"])
 @signin_required
 def create():
+    if not can(current_principal(), Action.CREATE_DATASET):
+        abort(403)
     if request.method == "GET":
         defaults = {"access_level": AccessLevel.INTERNAL.value,
                     "owner_org": request.args.get("organization", "")}
