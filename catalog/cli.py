@@ -167,3 +167,8 @@ def search_reindex() -> None:
         mark_stale(db.session(), dataset_id)
     db.session().commit()
     click.echo(f"indexed {process_outbox()} datasets")
+
+
+from harvesters.cli import harvest  # noqa: E402 - the harvest commands join the main group
+
+main.add_command(harvest)
