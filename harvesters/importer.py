@@ -73,6 +73,7 @@ class Importer:
         self.context = context
         self.missing_policy = missing_policy
         self.now = utcnow()
+        _open_transaction(db)
         self.records = {
             record.remote_id: record
             for record in db.scalars(
@@ -260,6 +261,17 @@ class Importer:
 
     def _shown(self, dataset: Dataset) -> dict:
         return dataset_dict(dataset, self.context.settings.site_url)
+
+
+def _open_transaction(db: Session) -> None:
+    """Make sure the outer transaction has begun before the first SAVEPOINT.
+
+    pysqlite begins a transaction only at the first write; a SAVEPOINT issued before
+    that becomes the transaction itself, and releasing it would COMMIT every item applied
+    so far. A write that touches no row opens the real transaction first.
+    """
+    if db.get_bind().dialect.name == "sqlite":
+        db.execute(sa.update(HarvestRecord).where(sa.false()).values(state=HarvestRecord.state))
 
 
 def _validation_text(error: ValidationError) -> str:

@@ -192,8 +192,9 @@ def _import(run: HarvestRun, harvester, listing: Listing, mapped, failures) -> s
             for line in lines:
                 line.dataset_id = _existing_dataset(db, line.dataset_id)
             run.log(_("Dry run: nothing was changed"))
-        job = db.get(HarvestJob, run.job_id, with_for_update=True)
-        db.refresh(job)
+        # Lock the job row: an abort committed meanwhile wins over this import.
+        db.execute(sa.select(HarvestJob.id).where(HarvestJob.id == run.job_id).with_for_update())
+        job = db.get(HarvestJob, run.job_id, populate_existing=True)
         if job.status != JobStatus.RUNNING:
             db.rollback()  # aborted or given up on while importing: change nothing
             raise JobStopped(job.reason or _("The job was stopped (%(status)s)", status=job.status))

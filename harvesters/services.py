@@ -173,9 +173,17 @@ def create_job(context: Context, source: HarvestSource, *, dry_run: bool = False
 def abort_job(context: Context, job: HarvestJob, reason: str | None = None) -> None:
     """Stop a New or Running job. A running job notices within a second or so, rolls its
     import back and leaves the catalog as it was."""
-    if job.status not in (JobStatus.NEW, JobStatus.RUNNING):
-        raise ValidationError({"id": [_("Only new or running jobs can be aborted")]})
     who = context.principal.user.name if context.principal.user else "system"
-    job.status = JobStatus.ABORTED.value
-    job.reason = reason or _("Aborted by %(user)s", user=who)
-    job.finished = utcnow()
+    # Conditional, so that a job that finished meanwhile (its import committed while this
+    # waited for the row) is not marked aborted after the fact.
+    aborted = context.db.execute(
+        sa.update(HarvestJob)
+        .where(HarvestJob.id == job.id,
+               HarvestJob.status.in_([JobStatus.NEW, JobStatus.RUNNING]))
+        .values(status=JobStatus.ABORTED.value, finished=utcnow(),
+                reason=reason or _("Aborted by %(user)s", user=who))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    context.db.refresh(job)
+    if not aborted:
+        raise ValidationError({"id": [_("Only new or running jobs can be aborted")]})
