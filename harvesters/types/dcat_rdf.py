@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from datetime import date
 
 from flask_babel import gettext as _
@@ -25,7 +26,10 @@ def parse(body: bytes, kind: str, base: str, name: str) -> Graph:
     """The graph of ``body``; a :class:`SourceError` that says why when it is not RDF."""
     graph = Graph()
     try:
-        graph.parse(data=body, format=kind, publicID=base)
+        with warnings.catch_warnings():
+            # rdflib 7's JSON-LD parser uses its own deprecated ConjunctiveGraph internally.
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module="rdflib")
+            graph.parse(data=body, format=kind, publicID=base)
     except Exception as error:  # rdflib raises a different type for each syntax
         raise SourceError(_("The document at %(url)s is not valid %(format)s: %(error)s",
                             url=base, format=name, error=str(error).strip()[:300]
@@ -36,7 +40,7 @@ def parse(body: bytes, kind: str, base: str, name: str) -> Graph:
 def next_page(graph: Graph) -> str | None:
     """The next page of a Hydra-paged catalog, if any."""
     for predicate in (HYDRA.next, HYDRA.nextPage):
-        value = graph.value(None, predicate)
+        value = next(graph.objects(None, predicate), None)
         if value is not None:
             return str(value)
     return None
