@@ -41,7 +41,7 @@ def next_harvest(source: HarvestSource, last_created: datetime | None) -> dateti
     interval = INTERVALS.get(source.frequency)
     if interval is None or not source.active or source.state != "active":
         return None
-    return last_created + interval if last_created else utcnow()
+    return last_created + interval if last_created else source.created  # due at once
 
 
 def recover_stale_jobs(db: Session, now: datetime | None = None) -> int:
