@@ -32,6 +32,14 @@ class DeadlineExceeded(Exception):
     """The job's time limit was reached."""
 
 
+class HttpStatusError(SourceError):
+    """The source answered with an HTTP error status (after any retries)."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
 class Fetcher:
     """GET with retries and a deadline.
 
@@ -115,8 +123,9 @@ class Fetcher:
                         problem = _("HTTP %(status)s from %(url)s",
                                     status=response.status_code, url=_shown(url))
                     elif response.status_code >= 400:
-                        raise SourceError(_("HTTP %(status)s from %(url)s",
-                                            status=response.status_code, url=_shown(url)))
+                        raise HttpStatusError(_("HTTP %(status)s from %(url)s",
+                                                status=response.status_code, url=_shown(url)),
+                                              response.status_code)
                     else:
                         consume(response)
                         return response.headers.get("Content-Type", "")

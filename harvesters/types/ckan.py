@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 
 from access_control.levels import AccessLevel
+from harvesters.http import HttpStatusError
 from harvesters.interfaces import DatasetDraft, ItemError, Listing, RemoteItem, SourceError
 from harvesters.run import HarvestRun
 from harvesters.types.common import clean_extras, clean_tags, map_frequency, map_license
@@ -148,8 +149,8 @@ class CkanHarvester:
         try:
             package = self._action(run, "package_show", {"id": remote_id})
         except SourceError as error:
-            if "HTTP 404" in error.message or "HTTP 403" in error.message:
-                return False
+            if isinstance(error, HttpStatusError) and error.status in (403, 404):
+                return False  # gone, or no longer visible to us
             raise SourceError(_("Could not check whether %(id)s still exists at %(url)s: "
                                 "%(error)s", id=remote_id, url=url, error=error.message))
         return (isinstance(package, dict) and package.get("state", "active") == "active"
