@@ -1,5 +1,6 @@
-"""Harvesting: bringing other catalogs, DCAT documents and the 棚卸 inventory into the
-catalog, and keeping them current (sources, jobs, reports, provenance).
+"""Harvesting other sources into the catalog and keeping them current: other CKAN and
+DCAT catalogs, the data inventory (棚卸) spreadsheets; later statistics (e-Stat) and
+application-system databases (sources, jobs, reports, provenance).
 
 See :mod:`harvesters.interfaces` for the contract of a harvester type and
 :mod:`harvesters.runner` for how a job runs.
