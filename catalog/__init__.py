@@ -23,6 +23,7 @@ ACTION_MODULES = (
     "catalog.groups.actions",
     "catalog.search.actions",
     "access_control.actions",
+    "harvesters.actions",
 )
 
 
@@ -34,6 +35,7 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     """
     import importlib
 
+    import harvesters
     from catalog import db, i18n, search, storage
     from catalog.api import http as api_http
     from catalog.web import init_app as init_web
@@ -67,4 +69,5 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
         importlib.import_module(module)
     app.register_blueprint(api_http.blueprint)
     init_web(app)
+    harvesters.init_app(app)
     return app
