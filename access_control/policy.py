@@ -38,6 +38,9 @@ class Action(StrEnum):
     MANAGE_TOKENS = "manage_tokens"  # User whose tokens are managed
     REQUEST_ACCESS = "request_access"  # Dataset: ask its organization for a grant
     READ_AUDIT_LOG = "read_audit_log"  # None
+    VIEW_HARVEST = "view_harvest"  # None: see harvest sources, jobs and reports
+    MANAGE_HARVEST = "manage_harvest"  # Organization the source harvests into
+    HARVEST_SERVER_RESOURCES = "harvest_server_resources"  # None: sql sources, file paths
 
 
 @dataclass(frozen=True)
@@ -139,13 +142,16 @@ def can(principal: Principal, action: Action, obj=None) -> bool:
             return principal.has_org_role(obj.owner_org_id, OrgRole.ADMIN)
         case Action.MANAGE_ORGANIZATION:
             return principal.has_org_role(obj.id, OrgRole.ADMIN)
-        case Action.LIST_USERS:
+        case Action.LIST_USERS | Action.VIEW_HARVEST:
             return principal.is_staff
+        case Action.MANAGE_HARVEST:
+            return principal.has_org_role(obj.id, OrgRole.ADMIN)
         case Action.SEE_USER | Action.MANAGE_TOKENS:
             return obj is not None and obj.id == principal.user_id
         case _:
             # PURGE, CREATE_ORGANIZATION, DELETE_ORGANIZATION, MANAGE_GROUPS, CREATE_USER,
-            # READ_AUDIT_LOG
+            # READ_AUDIT_LOG, HARVEST_SERVER_RESOURCES (it reaches the catalog server's
+            # network and files)
             return False
 
 

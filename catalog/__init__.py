@@ -27,6 +27,7 @@ ACTION_MODULES = (
     "access_control.audit.actions",
     "access_control.requests.actions",
     "access_control.notifications.actions",
+    "harvesters.actions",
 )
 
 
@@ -40,6 +41,7 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
 
     from access_control import mail
     from access_control.signin.sessions import SESSION_LIFETIME
+    import harvesters
     from catalog import db, i18n, search, storage
     from catalog.api import http as api_http
     from catalog.web import init_app as init_web
@@ -75,4 +77,5 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
         importlib.import_module(module)
     app.register_blueprint(api_http.blueprint)
     init_web(app)
+    harvesters.init_app(app)
     return app

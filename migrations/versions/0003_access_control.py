@@ -1,8 +1,8 @@
 """Access control: the append-only audit log (with its triggers), access requests,
 notifications, login attempts, the legal basis text of datasets, one grant per principal.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003_access_control
+Revises: 0002_harvest
 Create Date: 2026-11-27 14:56:53.175709
 """
 from alembic import op
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from access_control.audit import triggers
 
 
-revision = '0002'
-down_revision = '0001'
+revision = '0003_access_control'
+down_revision = '0002_harvest'
 branch_labels = None
 depends_on = None
 
