@@ -1,9 +1,14 @@
 """Why a dataset is closed: its legal basis (根拠法令) and a note.
 
-A restricted dataset must name its legal basis, and with ``other`` also say which law or
-reason (in the free text or the note); an internal one may state a basis; an open one
-has none (the fields are cleared when a dataset is opened, since they would mislead).
-The basis is one of :class:`LegalBasis`, with free text for the article.
+The legal basis is free text with a choice list (:class:`LegalBasis`): a choice is stored
+as its Japanese name (「統計法 第41条」), whatever spelling or code it was given in; any
+other law is kept as written (inventories name laws freely: 児童手当法, 道路法).
+``legal_basis_text`` holds details (the article; for その他, which law or reason) and
+``access_note`` a note. A restricted dataset must state its legal basis, and with その他
+also say what it is (in the text or the note) when a person sets it; the catalog acting
+on its own (a harvest closing personal data) is never stopped by a missing basis, since
+that would leave the data open. Internal and open datasets may state one (for open data
+it is the law the data is kept under).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from access_control.levels import AccessLevel
 
 
 class LegalBasis(StrEnum):
-    """The legal bases a closed dataset may cite (stored as these codes)."""
+    """The usual legal bases; the API also accepts these codes for them."""
 
     PERSONAL_INFORMATION = "personal_information"  # 個人情報保護法
     STATISTICS_ACT_41 = "statistics_act_41"  # 統計法 第41条 (secrecy of statistical data)
@@ -27,7 +32,7 @@ class LegalBasis(StrEnum):
     OTHER = "other"  # その他: the free text names it
 
 
-# (Japanese, English) labels; Japanese is also accepted as input.
+# (Japanese, English) names. The Japanese name is what is stored.
 LABELS: dict[LegalBasis, tuple[str, str]] = {
     LegalBasis.PERSONAL_INFORMATION: ("個人情報保護法", "Act on the Protection of Personal Information"),
     LegalBasis.STATISTICS_ACT_41: ("統計法 第41条", "Statistics Act, Article 41"),
@@ -58,7 +63,7 @@ def parse_legal_basis(value: str | None) -> LegalBasis | None:
 
 
 def label(value: str | None, locale: str = "ja") -> str:
-    """The label of a stored code (the value itself if it is not a known code)."""
+    """The name of a legal basis in ``locale`` (free text as it is)."""
     basis = parse_legal_basis(value)
     if basis is None:
         return value or ""
@@ -74,30 +79,25 @@ class Closure:
     errors: dict[str, list[str]] = field(default_factory=dict)
 
 
+def normalise(basis: str | None) -> str:
+    """The stored form of a legal basis: a choice's Japanese name, else the text as given."""
+    parsed = parse_legal_basis(basis)
+    return LABELS[parsed][0] if parsed else (basis or "").strip()
+
+
 def check_closure(level: str | None, basis: str, text: str, note: str) -> Closure:
     """Check the legal basis, its free text and the note for a dataset at ``level``."""
     result = Closure()
-    if level == AccessLevel.OPEN:
-        result.values = {name: "" for name in FIELDS}
-        return result
-    parsed = parse_legal_basis(basis)
-    if basis and parsed is None:
-        choices = "、".join(japanese for japanese, _english in LABELS.values())
-        result.errors["legal_basis"] = [
-            _("Choose the legal basis from: %(choices)s", choices=choices)
-        ]
-    elif parsed is None and level in REQUIRED_FOR:
+    basis = normalise(basis)
+    if level in REQUIRED_FOR and not basis:
         result.errors["legal_basis"] = [
             _("A restricted dataset must state its legal basis (the law or contract "
               "that forbids publishing it)")
         ]
-    elif parsed == LegalBasis.OTHER and level in REQUIRED_FOR and not (text or note):
+    elif (level in REQUIRED_FOR and parse_legal_basis(basis) == LegalBasis.OTHER
+          and not (text or note)):
         result.errors["legal_basis_text"] = [
             _("With the legal basis \"Other\", name the law or reason")
         ]
-    result.values = {
-        "legal_basis": parsed.value if parsed else "",
-        "legal_basis_text": text,
-        "access_note": note,
-    }
+    result.values = {"legal_basis": basis, "legal_basis_text": text, "access_note": note}
     return result

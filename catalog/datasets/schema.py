@@ -81,10 +81,13 @@ class DatasetInput:
 
 
 def parse_dataset(
-    db: Session, data: dict, existing: Dataset | None, *, partial: bool
+    db: Session, data: dict, existing: Dataset | None, *, partial: bool,
+    by_person: bool = True,
 ) -> DatasetInput:
     """Check ``data`` for package_create (``existing`` None), package_update (full replace)
-    or package_patch (``partial``: only the given keys change)."""
+    or package_patch (``partial``: only the given keys change). ``by_person`` is false
+    when the catalog acts on its own (harvests): then a missing legal basis does not stop
+    a dataset from being restricted."""
     errors = Errors()
     parsed = DatasetInput()
     present = (lambda key: key in data) if partial else (lambda key: True)
@@ -111,7 +114,7 @@ def parse_dataset(
     _parse_name(db, data, existing, partial, parsed, errors)
     _parse_state(data, partial, parsed, errors)
     _parse_access_level(data, existing, partial, parsed, errors)
-    _parse_closure(existing, parsed, errors)
+    _parse_closure(existing, parsed, errors, by_person)
     _parse_organization(db, data, existing, partial, parsed, errors)
 
     if "tags" in data or "tag_string" in data:
@@ -194,7 +197,7 @@ def _parse_access_level(data, existing, partial, parsed: DatasetInput, errors: E
     parsed.columns["access_level"] = level.value
 
 
-def _parse_closure(existing, parsed: DatasetInput, errors: Errors) -> None:
+def _parse_closure(existing, parsed: DatasetInput, errors: Errors, by_person: bool) -> None:
     """Legal basis and note, checked against the level the dataset will have (only when
     the level or one of these fields is being set, so older data can still be patched)."""
     if not any(key in parsed.columns for key in ("access_level", *CLOSURE_FIELDS)):
@@ -207,7 +210,7 @@ def _parse_closure(existing, parsed: DatasetInput, errors: Errors) -> None:
 
     closure = check_closure(final("access_level"), final("legal_basis"),
                             final("legal_basis_text"), final("access_note"))
-    for key, messages in closure.errors.items():
+    for key, messages in closure.errors.items() if by_person else ():
         for message in messages:
             errors.add(key, message)
     parsed.columns.update(closure.values)

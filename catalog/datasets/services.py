@@ -37,7 +37,8 @@ RESOURCE_KEYS = {
 
 def create_dataset(context: Context, data: dict) -> Dataset:
     """Create a dataset (package_create), with its resources."""
-    parsed = parse_dataset(context.db, data, None, partial=False)
+    parsed = parse_dataset(context.db, data, None, partial=False,
+                           by_person=not context.principal.is_system)
     dataset = Dataset(
         id=_new_or_given_id(context, data.get("id")),
         owner_org_id=parsed.organization.id,
@@ -61,7 +62,8 @@ def create_dataset(context: Context, data: dict) -> Dataset:
 
 def update_dataset(context: Context, dataset: Dataset, data: dict, *, partial: bool) -> Dataset:
     """package_update (full replace of the given fields, CKAN semantics) or package_patch."""
-    parsed = parse_dataset(context.db, data, dataset, partial=partial)
+    parsed = parse_dataset(context.db, data, dataset, partial=partial,
+                           by_person=not context.principal.is_system)
     previous_level = dataset.access_level
     for key, value in parsed.columns.items():
         setattr(dataset, key, value)

@@ -25,7 +25,7 @@ def _url_for_rule(rule, department) -> str:
               "resource_id": department.restricted.resources[0].id,
               "request_id": str(uuid.uuid4()), "grant_id": str(uuid.uuid4()),
               "decision": "approve", "filename": "x.csv"}
-    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: values[m.group(1)], rule.rule)
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: values.get(m.group(1), "x"), rule.rule)
 
 
 def test_every_form_refuses_a_post_without_its_csrf_token(app, client, db, department):

@@ -43,7 +43,8 @@ def test_each_audited_event_is_recorded(client, db, department):
         "kanri", "kojin-chosa", department.restricted.resources[0].id)
     assert download.remote_addr == "127.0.0.1"
     change = audit_events(db, event="access_level_changed", dataset_name="naibu-shukei")[-1]
-    assert change.details == {"from": "internal", "to": "restricted", "legal_basis": "contract"}
+    assert change.details == {"from": "internal", "to": "restricted",
+                              "legal_basis": "契約上の制約"}
     failed = audit_events(db, event="sign_in_failed")[0]
     assert failed.actor_id is None and failed.details["username"] == "kanri"
 
