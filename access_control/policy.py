@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from access_control.grants import GrantPermission
 from access_control.levels import AccessLevel
 from access_control.principals import Principal
-from access_control.roles import OrgRole
+from access_control.roles import OrgRole, SiteRole
 
 
 class Action(StrEnum):
@@ -36,6 +36,8 @@ class Action(StrEnum):
     SEE_USER = "see_user"  # User: full profile (email, memberships)
     CREATE_USER = "create_user"  # None
     MANAGE_TOKENS = "manage_tokens"  # User whose tokens are managed
+    MANAGE_SHOWCASES = "manage_showcases"  # None: create, edit and moderate use cases
+    MANAGE_SITE_ROLES = "manage_site_roles"  # None: give or take site roles (sysadmins)
 
 
 @dataclass(frozen=True)
@@ -137,10 +139,13 @@ def can(principal: Principal, action: Action, obj=None) -> bool:
             return principal.has_org_role(obj.id, OrgRole.ADMIN)
         case Action.LIST_USERS:
             return principal.is_staff
+        case Action.MANAGE_SHOWCASES:
+            return principal.is_staff and SiteRole.SHOWCASE_ADMIN in principal.site_roles
         case Action.SEE_USER | Action.MANAGE_TOKENS:
             return obj is not None and obj.id == principal.user_id
         case _:
-            # PURGE, CREATE_ORGANIZATION, DELETE_ORGANIZATION, MANAGE_GROUPS, CREATE_USER
+            # PURGE, CREATE_ORGANIZATION, DELETE_ORGANIZATION, MANAGE_GROUPS, CREATE_USER,
+            # MANAGE_SITE_ROLES
             return False
 
 

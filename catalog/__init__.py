@@ -23,6 +23,8 @@ ACTION_MODULES = (
     "catalog.groups.actions",
     "catalog.search.actions",
     "access_control.actions",
+    "catalog.showcase.actions",
+    "catalog.publishing.actions",
 )
 
 

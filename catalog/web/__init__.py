@@ -36,10 +36,12 @@ def url_with_lang(code: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from catalog.web import datasets, home, organizations
+    from catalog.web import datasets, home, organizations, pages, partials, publishing, showcases
 
-    for module in (home, datasets, organizations):
+    # publishing before datasets: /dataset/<name>.ttl must win over /dataset/<reference>
+    for module in (home, publishing, datasets, organizations, showcases, pages):
         app.register_blueprint(module.blueprint)
+    partials.init_app(app)
     app.jinja_env.filters.update(
         markdown=render_markdown,
         summary=plain_summary,
