@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Iterable
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, VCARD, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from access_control.policy import Action, can
 from access_control.principals import ANONYMOUS
@@ -27,8 +27,10 @@ from catalog.web.markdown import plain_summary
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 PREFIXES = {"dcat": DCAT, "dct": DCTERMS, "foaf": FOAF, "skos": SKOS, "vcard": VCARD,
-            "xsd": XSD, "hydra": HYDRA, "locn": LOCN, "spdx": SPDX, "rdfs": RDFS}
+            "xsd": XSD, "dcatap": DCATAP, "hydra": HYDRA, "locn": LOCN, "spdx": SPDX, "rdfs": RDFS}
 NOT_A_FILE = {"HTML", "API", ""}  # formats whose URL is a page or service, not a download
 
 
@@ -128,6 +130,7 @@ class CatalogGraph:
             media = URIRef(file_type.media_type_iri)
             g.add((node, DCAT.mediaType, media))
             g.add((media, RDF.type, DCTERMS.MediaType))
+        g.add((node, DCATAP.availability, self._concept(vocab.STABLE, vocab.AVAILABILITY_SCHEME)))
         if resource.size is not None:
             g.add((node, DCAT.byteSize, Literal(resource.size, datatype=XSD.nonNegativeInteger)))
         license = get_license(dataset.license_id)

@@ -57,6 +57,8 @@ FREQUENCY_SCHEME = EU_AUTHORITY + "frequency"
 FILE_TYPE_SCHEME = EU_AUTHORITY + "file-type"
 ACCESS_RIGHT_SCHEME = EU_AUTHORITY + "access-right"
 PUBLIC_ACCESS = EU_AUTHORITY + "access-right/PUBLIC"
+AVAILABILITY_SCHEME = EU_AUTHORITY + "planned-availability"
+STABLE = EU_AUTHORITY + "planned-availability/STABLE"
 PUBLISHER_TYPE_SCHEME = "http://purl.org/adms/publishertype/1.0"
 REGIONAL_AUTHORITY = "http://purl.org/adms/publishertype/RegionalAuthority"
 
@@ -67,11 +69,13 @@ SCHEME_TITLES = {
     FILE_TYPE_SCHEME: ("ファイル形式", "File types"),
     ACCESS_RIGHT_SCHEME: ("アクセス権", "Access rights"),
     PUBLISHER_TYPE_SCHEME: ("公開者の種類", "Publisher types"),
+    AVAILABILITY_SCHEME: ("提供予定期間", "Planned availability"),
 }
 CONCEPT_LABELS = {
     JAPANESE: ("日本語", "Japanese"),
     PUBLIC_ACCESS: ("公開", "Public"),
     REGIONAL_AUTHORITY: ("地方公共団体", "Regional authority"),
+    STABLE: ("安定", "Stable"),
 }
 
 

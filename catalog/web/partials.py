@@ -12,6 +12,7 @@ from catalog import db as database
 from catalog.datasets.dictization import dataset_dict
 from catalog.publishing.schema_org import dataset_jsonld
 from catalog.publishing.services import public_dataset
+from catalog.showcase.forms import TYPE_LABELS
 from catalog.web.actions import call_action
 
 
@@ -49,4 +50,5 @@ def init_app(app: Flask) -> None:
         showcases_using=showcases_using,
         resource_downloads=resource_downloads,
         site_url=lambda: current_app.config["SETTINGS"].site_url,
+        showcase_type_labels=TYPE_LABELS,
     )

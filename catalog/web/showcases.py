@@ -13,7 +13,7 @@ from access_control.policy import Action, can
 from catalog import db as database
 from catalog.api.errors import NotFound, ValidationError
 from catalog.showcase.forms import (
-    TYPE_LABELS, ModerationForm, StaffShowcaseForm, submission_form,
+    ModerationForm, StaffShowcaseForm, submission_form,
 )
 from catalog.showcase.models import ShowcaseType
 from catalog.showcase.services import showcase_for
@@ -55,8 +55,7 @@ def index():
     result = call_action("showcase_search", {"showcase_type": kind, "limit": PAGE_SIZE,
                                              "page": page})
     return render_template("showcase/index.html", result=result, kind=kind, page=page,
-                           pages=max(1, -(-result["count"] // PAGE_SIZE)),
-                           type_labels=TYPE_LABELS)
+                           pages=max(1, -(-result["count"] // PAGE_SIZE)))
 
 
 @blueprint.route("/showcase/<reference>")
@@ -66,7 +65,6 @@ def show(reference: str):
         return redirect(url_for("showcases.show", reference=showcase["name"]), 301)
     datasets = call_action("ckanext_showcase_package_list", {"showcase_id": showcase["id"]})
     return render_template("showcase/show.html", showcase=showcase, datasets=datasets,
-                           type_labels=TYPE_LABELS,
                            can_manage=can(current_principal(), Action.MANAGE_SHOWCASES))
 
 
@@ -154,7 +152,7 @@ def moderation():
                                         {"showcase_id": item["id"]})
                 for item in pending["results"]}
     return render_template("showcase/moderation.html", pending=pending, datasets=datasets,
-                           form=ModerationForm(), type_labels=TYPE_LABELS)
+                           form=ModerationForm())
 
 
 @blueprint.route("/showcase/<reference>/moderate", methods=["POST"])
