@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
@@ -17,12 +17,12 @@ from catalog.showcase.models import ShowcaseType
 from catalog.showcase.spam import HONEYPOT_FIELD
 
 TYPE_LABELS = {
-    ShowcaseType.APP: _l("App"),
-    ShowcaseType.VISUALIZATION: _l("Visualization"),
-    ShowcaseType.REPORT: _l("Report"),
-    ShowcaseType.ARTICLE: _l("Article"),
-    ShowcaseType.RESEARCH: _l("Research"),
-    ShowcaseType.OTHER: _l("Other"),
+    ShowcaseType.APP: lazy_gettext("App"),
+    ShowcaseType.VISUALIZATION: lazy_gettext("Visualization"),
+    ShowcaseType.REPORT: lazy_gettext("Report"),
+    ShowcaseType.ARTICLE: lazy_gettext("Article"),
+    ShowcaseType.RESEARCH: lazy_gettext("Research"),
+    ShowcaseType.OTHER: lazy_gettext("Other"),
 }
 DATASET_IN_URL = re.compile(r"/dataset/([a-z0-9_-]+)/?$")
 
@@ -43,16 +43,16 @@ def dataset_references(text: str) -> list[str]:
 class ShowcaseForm(FlaskForm):
     """What a member of the public fills in to propose a use case."""
 
-    title = StringField(_l("Title"))
-    showcase_type = SelectField(_l("Type"), choices=[(k.value, v) for k, v in TYPE_LABELS.items()],
+    title = StringField(lazy_gettext("Title"))
+    showcase_type = SelectField(lazy_gettext("Type"), choices=[(k.value, v) for k, v in TYPE_LABELS.items()],
                                 default=ShowcaseType.APP.value)
-    notes = TextAreaField(_l("Description"))
-    url = StringField(_l("Web address (URL)"))
-    author = StringField(_l("Made by"))
-    author_email = StringField(_l("Your e-mail address (not published)"))
-    tag_string = StringField(_l("Tags (separated by commas)"))
-    datasets = TextAreaField(_l("Datasets used (names or addresses of dataset pages, one per line)"))
-    image_upload = FileField(_l("Image (PNG, JPEG, GIF or WebP, up to 5 MB)"))
+    notes = TextAreaField(lazy_gettext("Description"))
+    url = StringField(lazy_gettext("Web address (URL)"))
+    author = StringField(lazy_gettext("Made by"))
+    author_email = StringField(lazy_gettext("Your e-mail address (not published)"))
+    tag_string = StringField(lazy_gettext("Tags (separated by commas)"))
+    datasets = TextAreaField(lazy_gettext("Datasets used (names or addresses of dataset pages, one per line)"))
+    image_upload = FileField(lazy_gettext("Image (PNG, JPEG, GIF or WebP, up to 5 MB)"))
 
     def action_data(self) -> dict:
         """The data_dict for the showcase actions."""
@@ -82,15 +82,15 @@ def submission_form(**kwargs) -> ShowcaseForm:
     class SubmissionForm(ShowcaseForm):
         pass
 
-    setattr(SubmissionForm, HONEYPOT_FIELD, StringField(_l("Leave this field empty")))
+    setattr(SubmissionForm, HONEYPOT_FIELD, StringField(lazy_gettext("Leave this field empty")))
     return SubmissionForm(**kwargs)
 
 
 class StaffShowcaseForm(ShowcaseForm):
     """What use-case administrators edit: the public fields plus curation."""
 
-    name = StringField(_l("URL name"))
-    featured = BooleanField(_l("Feature on the home page"))
+    name = StringField(lazy_gettext("URL name"))
+    featured = BooleanField(lazy_gettext("Feature on the home page"))
 
     def action_data(self) -> dict:
         data = super().action_data()
@@ -103,5 +103,5 @@ class StaffShowcaseForm(ShowcaseForm):
 class ModerationForm(FlaskForm):
     """Approve or reject a submission."""
 
-    reason = TextAreaField(_l("Reason for rejection (kept for moderators)"))
-    featured = BooleanField(_l("Feature on the home page"))
+    reason = TextAreaField(lazy_gettext("Reason for rejection (kept for moderators)"))
+    featured = BooleanField(lazy_gettext("Feature on the home page"))
