@@ -50,8 +50,8 @@ def record_hit(db: Session, dataset_id: str, hit: Hit, day: date | None = None) 
     dialect = db.get_bind().dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(DatasetDailyCount)
     column = DatasetDailyCount.__table__.c[hit.value]
-    statement = insert.values(dataset_id=dataset_id, day=day, views=0, downloads=0,
-                              **{hit.value: 1})
+    statement = insert.values({"dataset_id": dataset_id, "day": day, "views": 0,
+                               "downloads": 0, hit.value: 1})
     db.execute(statement.on_conflict_do_update(
         index_elements=["dataset_id", "day"], set_={hit.value: column + 1}))
 

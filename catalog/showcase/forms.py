@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from catalog.showcase.models import ShowcaseType
 from catalog.showcase.spam import HONEYPOT_FIELD
@@ -44,8 +45,9 @@ class ShowcaseForm(FlaskForm):
     """What a member of the public fills in to propose a use case."""
 
     title = StringField(lazy_gettext("Title"))
-    showcase_type = SelectField(lazy_gettext("Type"), choices=[(k.value, v) for k, v in TYPE_LABELS.items()],
-                                default=ShowcaseType.APP.value)
+    showcase_type = SelectField(
+        lazy_gettext("Type"), default=ShowcaseType.APP.value,
+        choices=[SelectChoice(kind.value, label) for kind, label in TYPE_LABELS.items()])
     notes = TextAreaField(lazy_gettext("Description"))
     url = StringField(lazy_gettext("Web address (URL)"))
     author = StringField(lazy_gettext("Made by"))
