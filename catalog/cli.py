@@ -163,7 +163,9 @@ def search_reindex() -> None:
     from catalog.datasets.models import Dataset
     from catalog.search import mark_stale, process_outbox
 
-    for dataset_id in db.session().scalars(sa.select(Dataset.id)):
+    dataset_ids = list(db.session().scalars(sa.select(Dataset.id)))
+    for dataset_id in dataset_ids:
         mark_stale(db.session(), dataset_id)
-    db.session().commit()
-    click.echo(f"indexed {process_outbox()} datasets")
+    db.session().commit()  # the outbox is drained right after the commit
+    process_outbox()  # and again, in case another process left entries behind
+    click.echo(f"indexed {len(dataset_ids)} datasets")

@@ -17,7 +17,7 @@ from catalog.groups.models import Group
 from catalog.organizations.models import Organization
 from catalog.search import search_index
 from catalog.search.interfaces import SearchQuery
-from catalog.search.query import MAX_QUERY_LENGTH, And, parse_filter
+from catalog.search.query import MAX_QUERY_LENGTH, And, parse_filter, split_fielded_query
 
 SORTABLE = ("score", "metadata_modified", "metadata_created", "title_string", "name",
             "views_recent")
@@ -48,7 +48,8 @@ def build_query(data: dict) -> SearchQuery:
     if len(q) > MAX_QUERY_LENGTH:
         raise SearchQueryError(_("The query is too long (at most %(n)s characters)",
                                  n=MAX_QUERY_LENGTH))
-    filters = [parse_filter(str(fq)) for fq in as_list(data.get("fq"), "fq")]
+    q, fielded = split_fielded_query(q)
+    filters = [fielded] + [parse_filter(str(fq)) for fq in as_list(data.get("fq"), "fq")]
     filters += [parse_filter(str(fq)) for fq in as_list(data.get("fq_list"), "fq_list")]
     filters = [f for f in filters if f is not None]
     facet_fields = [str(f) for f in as_list(data.get("facet.field"), "facet.field")]
