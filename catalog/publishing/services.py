@@ -18,7 +18,7 @@ RDF_FORMATS = {  # URL extension -> (rdflib format, media type)
     "rdf": ("pretty-xml", "application/rdf+xml"),
     "jsonld": ("json-ld", "application/ld+json"),
 }
-CATALOG_PAGE_SIZE = 100
+CATALOG_PAGE_SIZE = 50
 
 
 def public_clause() -> sa.ColumnElement[bool]:
@@ -45,6 +45,14 @@ def public_datasets(db: Session, *, limit: int, offset: int = 0,
                  selectinload(Dataset.groups))
     ).all()
     return PublicPage(total, list(datasets), last_modified)
+
+
+def catalog_version(db: Session) -> tuple:
+    """Changes whenever the public catalog may have: any dataset anywhere changing (every
+    real change, access level included, moves its ``modified``) or the public count
+    changing. The key under which rendered catalog pages are cached."""
+    count = db.scalar(sa.select(sa.func.count()).select_from(Dataset).where(public_clause()))
+    return count, db.scalar(sa.select(sa.func.max(Dataset.modified)))
 
 
 def public_dataset(db: Session, name: str) -> Dataset | None:

@@ -6,6 +6,9 @@ member gets the same files), so they can be cached and crawled safely.
 
 from __future__ import annotations
 
+import threading
+import time
+
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, request, url_for
 
@@ -18,6 +21,7 @@ from catalog.publishing.dcat import PREFIXES, CatalogGraph
 from catalog.publishing.services import (
     CATALOG_PAGE_SIZE,
     RDF_FORMATS,
+    catalog_version,
     public_dataset,
     public_datasets,
 )
@@ -31,14 +35,42 @@ def _site_url() -> str:
     return current_app.config["SETTINGS"].site_url
 
 
-def _rdf_response(graph, extension: str) -> Response:
-    rdflib_format, mimetype = RDF_FORMATS[extension]
+def _serialize(graph, extension: str) -> bytes:
+    rdflib_format = RDF_FORMATS[extension][0]
     options = {"context": {p: str(ns) for p, ns in PREFIXES.items()}, "auto_compact": True} \
         if rdflib_format == "json-ld" else {}
-    body = graph.serialize(format=rdflib_format, encoding="utf-8", **options)
-    response = Response(body, mimetype=mimetype)
+    return graph.serialize(format=rdflib_format, encoding="utf-8", **options)
+
+
+def _rdf_response(body: bytes, extension: str) -> Response:
+    response = Response(body, mimetype=RDF_FORMATS[extension][1])
     response.headers["Cache-Control"] = PUBLIC_CACHE
     return response
+
+
+class RenderedCatalog:
+    """Rendered catalog pages, kept while the public catalog stays the same (building and
+    serialising a page of RDF costs far more than a page view should). Entries are keyed
+    by :func:`catalog_version` and expire after ``ttl`` seconds anyway (organization and
+    category names can change without any dataset changing)."""
+
+    def __init__(self, ttl: float = 600, size: int = 64):
+        self.ttl, self.size = ttl, size
+        self._entries: dict[tuple, tuple[float, bytes]] = {}
+        self._lock = threading.Lock()
+
+    def get_or_build(self, key: tuple, build) -> bytes:
+        now = time.monotonic()
+        with self._lock:
+            found = self._entries.get(key)
+            if found and now - found[0] < self.ttl:
+                return found[1]
+        body = build()
+        with self._lock:
+            if len(self._entries) >= self.size:
+                self._entries.clear()
+            self._entries[key] = (now, body)
+        return body
 
 
 @blueprint.route("/catalog.<any(ttl, rdf, jsonld):extension>")
@@ -47,15 +79,20 @@ def catalog(extension: str):
     page = request.args.get("page", "1")
     if not page.isdigit() or int(page) < 1:
         abort(400)
-    page_number = int(page)
-    result = public_datasets(database.session(), limit=CATALOG_PAGE_SIZE,
-                             offset=(page_number - 1) * CATALOG_PAGE_SIZE)
-    site = _site_url()
-    builder = CatalogGraph(site)
-    builder.add_catalog(result.datasets, result.last_modified)
-    builder.add_paging(lambda n: f"{site}/catalog.{extension}?page={n}", result.total,
-                       page_number, CATALOG_PAGE_SIZE)
-    return _rdf_response(builder.graph, extension)
+    page_number, site, db = int(page), _site_url(), database.session()
+
+    def build() -> bytes:
+        result = public_datasets(db, limit=CATALOG_PAGE_SIZE,
+                                 offset=(page_number - 1) * CATALOG_PAGE_SIZE)
+        builder = CatalogGraph(site)
+        builder.add_catalog(result.datasets, result.last_modified)
+        builder.add_paging(lambda n: f"{site}/catalog.{extension}?page={n}", result.total,
+                           page_number, CATALOG_PAGE_SIZE)
+        return _serialize(builder.graph, extension)
+
+    key = (site, extension, page_number, CATALOG_PAGE_SIZE, *catalog_version(db))
+    cache = current_app.extensions.setdefault("rendered_catalog", RenderedCatalog())
+    return _rdf_response(cache.get_or_build(key, build), extension)
 
 
 @blueprint.route("/dataset/<name>.<any(ttl, rdf, jsonld):extension>")
@@ -66,7 +103,7 @@ def dataset(name: str, extension: str):
         abort(404)
     builder = CatalogGraph(_site_url())
     builder.add_dataset(found)
-    return _rdf_response(builder.graph, extension)
+    return _rdf_response(_serialize(builder.graph, extension), extension)
 
 
 @blueprint.route("/feeds/dataset.atom")

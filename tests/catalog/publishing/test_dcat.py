@@ -153,3 +153,18 @@ def test_closed_resources_of_open_datasets_are_left_out(client, catalog):
 def test_jsonld_is_compact_json(client, catalog):
     document = json.loads(client.get("/dataset/jinko.jsonld").data)
     assert "@context" in document and "@graph" in document
+
+
+def test_cached_catalog_pages_follow_every_change(client, catalog):
+    """Rendered pages are cached, but closing a dataset or a resource shows at once."""
+    sysadmin = factories.make_token(factories.make_user("root", sysadmin=True))
+    headers = {"Authorization": sysadmin}
+    assert "避難所一覧" in client.get("/catalog.ttl").get_data(as_text=True)
+    client.post("/api/3/action/package_patch", headers=headers,
+                json={"id": "hinanjo", "access_level": "internal"})
+    assert "避難所一覧" not in client.get("/catalog.ttl").get_data(as_text=True)
+    csv = next(r for r in catalog["full"].resources if r.url_type == "upload")
+    assert "jinko.csv" in client.get("/catalog.ttl").get_data(as_text=True)
+    client.post("/api/3/action/resource_patch", headers=headers,
+                json={"id": csv.id, "access_level": "restricted"})
+    assert "jinko.csv" not in client.get("/catalog.ttl").get_data(as_text=True)
