@@ -16,11 +16,12 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from access_control.policy import Action, can
 from access_control.principals import ANONYMOUS
-from catalog.datasets.dictization import resource_url
+from catalog.datasets.dictization import resource_dict
 from catalog.datasets.licenses import get_license
 from catalog.datasets.models import Dataset, Resource
 from catalog.datasets.vocabularies import get_frequency
 from catalog.publishing import vocabularies as vocab
+from catalog.publishing.downloads import Download, downloads_for
 from catalog.publishing.site import CATALOG_DESCRIPTION, CATALOG_TITLE, PUBLISHER_NAME
 from catalog.web.markdown import plain_summary
 
@@ -103,26 +104,32 @@ class CatalogGraph:
         self._add_coverage(node, dataset)
         self._add_contact(node, dataset)
         for resource in dataset.resources:
-            if can(ANONYMOUS, Action.READ, resource):
-                g.add((node, DCAT.distribution, self._distribution(dataset, resource)))
+            if not can(ANONYMOUS, Action.READ, resource):
+                continue
+            downloads = downloads_for(resource_dict(resource, self.site)) or [
+                Download(resource.format, "", True)]
+            for download in downloads:
+                g.add((node, DCAT.distribution,
+                       self._distribution(dataset, resource, download)))
         return node
 
-    def _distribution(self, dataset: Dataset, resource: Resource) -> URIRef:
+    def _distribution(self, dataset: Dataset, resource: Resource, download: Download) -> URIRef:
+        """One distribution per download format (DCAT-AP: a distribution is one format)."""
         g = self.graph
-        node = URIRef(f"{self.site}/dataset/{dataset.id}/resource/{resource.id}")
+        node = URIRef(f"{self.site}/dataset/{dataset.id}/resource/{resource.id}"
+                      + ("" if download.original else f"/{download.format.lower()}"))
         g.add((node, RDF.type, DCAT.Distribution))
-        url = resource_url(resource, self.site)
-        landing = f"{self.site}/dataset/{dataset.name}"
+        url, landing = download.url, f"{self.site}/dataset/{dataset.name}"
         is_web = url.startswith(("http://", "https://"))
         g.add((node, DCAT.accessURL, URIRef(url if is_web else landing)))
-        if is_web and resource.format not in NOT_A_FILE:
+        if is_web and download.format not in NOT_A_FILE:
             g.add((node, DCAT.downloadURL, URIRef(url)))
         if resource.name:
             g.add((node, DCTERMS.title, Literal(resource.name, lang="ja")))
         if resource.description:
             g.add((node, DCTERMS.description,
                    Literal(plain_summary(resource.description, 100_000), lang="ja")))
-        file_type = vocab.file_type(resource.format)
+        file_type = vocab.file_type(download.format)
         if file_type:
             g.add((node, DCTERMS.format, self._concept(
                 file_type.iri, vocab.FILE_TYPE_SCHEME, DCTERMS.MediaTypeOrExtent,
@@ -131,7 +138,7 @@ class CatalogGraph:
             g.add((node, DCAT.mediaType, media))
             g.add((media, RDF.type, DCTERMS.MediaType))
         g.add((node, DCATAP.availability, self._concept(vocab.STABLE, vocab.AVAILABILITY_SCHEME)))
-        if resource.size is not None:
+        if resource.size is not None and download.original:
             g.add((node, DCAT.byteSize, Literal(resource.size, datatype=XSD.nonNegativeInteger)))
         license = get_license(dataset.license_id)
         if license:

@@ -10,6 +10,7 @@ from access_control.policy import Action, can
 from access_control.principals import ANONYMOUS
 from catalog import db as database
 from catalog.datasets.dictization import dataset_dict
+from catalog.publishing.downloads import Download, downloads_for
 from catalog.publishing.schema_org import dataset_jsonld
 from catalog.publishing.services import public_dataset
 from catalog.showcase.forms import TYPE_LABELS
@@ -32,16 +33,9 @@ def showcases_using(dataset: dict) -> list[dict]:
     return call_action("ckanext_package_showcase_list", {"package_id": dataset["id"]})
 
 
-def resource_downloads(resource: dict) -> list[dict]:
-    """Download buttons of a resource: ``{"label", "url", "format"}`` each.
-
-    For now the resource's own URL. Seam for the ingest branch: an ingested table adds
-    ``/datastore/dump/<resource_id>?format=csv|json|parquet|xlsx`` here.
-    """
-    if not resource["url"]:
-        return []
-    return [{"label": resource["format"] or "", "url": resource["url"],
-             "format": resource["format"], "original": True}]
+def resource_downloads(resource: dict) -> list[Download]:
+    """Download buttons of a resource (see :mod:`catalog.publishing.downloads`)."""
+    return downloads_for(resource)
 
 
 def init_app(app: Flask) -> None:

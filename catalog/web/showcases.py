@@ -162,12 +162,14 @@ def moderate(reference: str):
     if not form.validate_on_submit():
         flash(_("The form has expired. Please send it again."))
         return redirect(url_for("showcases.moderation"))
-    if request.form.get("decision") == "approve":
+    decision = request.form.get("decision")
+    if decision == "approve":
         result = _change("showcase_approve", {"id": reference, "featured": form.featured.data})
-        flash(_("Published: %(title)s", title=result["title"]))
-    elif request.form.get("decision") == "reject":
+        message = _("Published: %(title)s", title=result["title"]) if result else None
+    elif decision == "reject":
         result = _change("showcase_reject", {"id": reference, "reason": form.reason.data or ""})
-        flash(_("Rejected: %(title)s", title=result["title"]))
+        message = _("Rejected: %(title)s", title=result["title"]) if result else None
     else:
         abort(400)
+    flash(message or _("The form has expired. Please send it again."))
     return redirect(url_for("showcases.moderation"))
