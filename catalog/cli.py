@@ -92,7 +92,7 @@ def token_create(username: str, label: str) -> None:
     """Create an API token for USERNAME and print it (shown only once)."""
     from access_control.tokens import create_token
     from catalog import db
-    from catalog.organizations.services import find_user
+    from access_control.users import find_user
 
     found = find_user(db.session(), username)
     if found is None:
@@ -138,7 +138,8 @@ def member() -> None:
 def member_add(organization: str, username: str, role: str) -> None:
     """Give USERNAME a ROLE in ORGANIZATION."""
     from catalog import db
-    from catalog.organizations.services import find_organization, find_user, set_member
+    from access_control.users import find_user
+    from catalog.organizations.services import find_organization, set_member
 
     found_org = find_organization(db.session(), organization)
     found_user = find_user(db.session(), username)

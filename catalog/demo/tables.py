@@ -55,6 +55,12 @@ def to_xlsx(table: Table) -> bytes:
     return output.getvalue()
 
 
+def _months(first: date, count: int) -> list[str]:
+    """``count`` consecutive months from ``first``, as YYYY-MM."""
+    return [f"{first.year + (first.month - 1 + i) // 12}-{(first.month - 1 + i) % 12 + 1:02d}"
+            for i in range(count)]
+
+
 def _address(rng: random.Random, municipality) -> str:
     return (f"{PREFECTURE_NAME}{municipality.name}{rng.choice(DISTRICTS)}"
             f"{rng.randint(1, 5)}丁目{rng.randint(1, 30)}-{rng.randint(1, 20)}")
@@ -119,13 +125,11 @@ def births_by_municipality(seed: int, year: int) -> Table:
 def monthly_population(seed: int, first: date, months: int) -> Table:
     rng = random.Random(seed)
     rows, total = [], 5_135_000
-    for index in range(months):
-        month = date(first.year + (first.month - 1 + index) // 12,
-                     (first.month - 1 + index) % 12 + 1, 1)
+    for index, month in enumerate(_months(first, months)):
         change = int(rng.gauss(-600, 400))
         total += change
         men = int(total * 0.472)
-        rows.append([month.strftime("%Y-%m"), total, men, total - men,
+        rows.append([month, total, men, total - men,
                      int(total / 2.2) + index * 150, change])
     return Table(["年月", "推計人口", "男", "女", "世帯数", "前月比増減"], rows)
 
@@ -162,11 +166,9 @@ def monthly_series(seed: int, first: date, months: int, categories: list[str],
                    base: tuple[int, int], value_name: str) -> Table:
     rng = random.Random(seed)
     rows = []
-    for index in range(months):
-        month = date(first.year + (first.month - 1 + index) // 12,
-                     (first.month - 1 + index) % 12 + 1, 1)
+    for index, month in enumerate(_months(first, months)):
         for category in categories:
-            rows.append([month.strftime("%Y-%m"), category,
+            rows.append([month, category,
                          int(rng.uniform(*base) * (1 + index / months / 2))])
     return Table(["年月", "区分", value_name], rows)
 
@@ -177,13 +179,11 @@ def online_applications(seed: int, first: date, months: int) -> Table:
                   "補助金の交付申請", "職員採用試験の申込", "イベント参加申込", "公共施設の予約",
                   "犬の登録事項変更届", "産業廃棄物処理実績報告", "屋外広告物許可申請"]
     rows = []
-    for index in range(months):
-        month = date(first.year + (first.month - 1 + index) // 12,
-                     (first.month - 1 + index) % 12 + 1, 1)
+    for index, month in enumerate(_months(first, months)):
         for procedure in procedures:
             total = rng.randint(80, 4000)
             online = int(total * min(0.98, rng.uniform(0.2, 0.6) + index * 0.01))
-            rows.append([month.strftime("%Y-%m"), procedure, total, online,
+            rows.append([month, procedure, total, online,
                          round(online / total * 100, 1)])
     return Table(["年月", "手続名", "申請件数", "うちオンライン申請件数", "オンライン利用率（％）"], rows)
 

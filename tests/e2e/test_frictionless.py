@@ -26,3 +26,18 @@ def test_reads_an_organization_as_a_catalog(ckan_site):
     names = sorted(dataset.name for dataset in catalog.datasets)
     # the public reader gets the organization's open datasets only
     assert names == ["shichouson-jinkou", "shussho-su"]
+
+
+def test_reads_the_demo_catalog(app, live_server):
+    from catalog.demo import load_demo
+
+    with app.app_context():
+        load_demo()
+    package = Package(f"{live_server}/dataset/aed-setchi-basho")
+    assert package.title == "AED設置箇所一覧"
+    assert package.resources[0].path.startswith(f"{live_server}/dataset/")
+    catalog = Catalog(control=CkanControl(baseurl=live_server, organization_name="toukei-chousa",
+                                          num_packages=100))
+    names = {dataset.name for dataset in catalog.datasets}
+    assert "shichouson-betsu-jinkou" in names
+    assert "keizai-census-kohyou" not in names  # restricted: not for the public reader
