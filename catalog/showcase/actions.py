@@ -9,6 +9,7 @@ from access_control.models import User, UserSiteRole
 from access_control.policy import Action, can
 from access_control.principals import ANONYMOUS
 from access_control.roles import SiteRole
+from access_control.users import find_user
 from catalog.api.context import Context
 from catalog.api.errors import NotAuthorized, NotFound, ValidationError
 from catalog.api.registry import action
@@ -16,7 +17,7 @@ from catalog.api.validation import as_bool, as_int, require
 from catalog.datasets.actions import show_dataset
 from catalog.datasets.dictization import dataset_dict
 from catalog.datasets.lookup import dataset_for
-from catalog.organizations.services import find_user
+
 from catalog.showcase import services
 from catalog.showcase.dictization import showcase_dict
 from catalog.showcase.models import ShowcaseState, ShowcaseType
