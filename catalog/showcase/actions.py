@@ -14,10 +14,8 @@ from catalog.api.context import Context
 from catalog.api.errors import NotAuthorized, NotFound, ValidationError
 from catalog.api.registry import action
 from catalog.api.validation import as_bool, as_int, require
-from catalog.datasets.actions import show_dataset
 from catalog.datasets.dictization import dataset_dict
 from catalog.datasets.lookup import dataset_for
-
 from catalog.showcase import services
 from catalog.showcase.dictization import showcase_dict
 from catalog.showcase.models import ShowcaseState, ShowcaseType

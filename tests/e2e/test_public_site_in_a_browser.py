@@ -11,7 +11,6 @@ import pytest
 from tests import factories
 from tests.catalog.showcase.conftest import image_bytes, make_showcase_admin
 from tests.e2e.conftest import serious_violations
-from tests.helpers import result
 
 pytestmark = pytest.mark.slow
 CSV = "市町村,人口\n福岡市,1612392\n北九州市,939029\n".encode()
