@@ -38,6 +38,9 @@ class Action(StrEnum):
     MANAGE_TOKENS = "manage_tokens"  # User whose tokens are managed
     MANAGE_SHOWCASES = "manage_showcases"  # None: create, edit and moderate use cases
     MANAGE_SITE_ROLES = "manage_site_roles"  # None: give or take site roles (sysadmins)
+    VIEW_HARVEST = "view_harvest"  # None: see harvest sources, jobs and reports
+    MANAGE_HARVEST = "manage_harvest"  # Organization the source harvests into
+    HARVEST_SERVER_RESOURCES = "harvest_server_resources"  # None: sql sources, file paths
 
 
 @dataclass(frozen=True)
@@ -137,14 +140,17 @@ def can(principal: Principal, action: Action, obj=None) -> bool:
             return principal.has_org_role(obj.owner_org_id, OrgRole.ADMIN)
         case Action.MANAGE_ORGANIZATION:
             return principal.has_org_role(obj.id, OrgRole.ADMIN)
-        case Action.LIST_USERS:
+        case Action.LIST_USERS | Action.VIEW_HARVEST:
             return principal.is_staff
         case Action.MANAGE_SHOWCASES:
             return principal.is_staff and SiteRole.SHOWCASE_ADMIN in principal.site_roles
+        case Action.MANAGE_HARVEST:
+            return principal.has_org_role(obj.id, OrgRole.ADMIN)
         case Action.SEE_USER | Action.MANAGE_TOKENS:
             return obj is not None and obj.id == principal.user_id
         case _:
             # PURGE, CREATE_ORGANIZATION, DELETE_ORGANIZATION, MANAGE_GROUPS, CREATE_USER,
+            # HARVEST_SERVER_RESOURCES (it reaches the catalog server's network and files),
             # MANAGE_SITE_ROLES
             return False
 

@@ -25,6 +25,7 @@ ACTION_MODULES = (
     "access_control.actions",
     "catalog.showcase.actions",
     "catalog.publishing.actions",
+    "harvesters.actions",
 )
 
 
@@ -36,6 +37,7 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     """
     import importlib
 
+    import harvesters
     from catalog import db, i18n, search, storage
     from catalog.api import http as api_http
     from catalog.web import init_app as init_web
@@ -69,4 +71,5 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
         importlib.import_module(module)
     app.register_blueprint(api_http.blueprint)
     init_web(app)
+    harvesters.init_app(app)
     return app

@@ -2,7 +2,7 @@
 submission log, and daily view/download counts.
 
 Revision ID: 0002_publishing
-Revises: 0001
+Revises: 0002_harvest
 Create Date: 2026-11-27 14:55:47.298942
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0002_publishing'
-down_revision = '0001'
+down_revision = '0002_harvest'
 branch_labels = None
 depends_on = None
 
