@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from access_control.grants import GrantPermission
 from access_control.levels import AccessLevel
 from access_control.principals import Principal
-from access_control.roles import OrgRole
+from access_control.roles import OrgRole, SiteRole
 
 
 class Action(StrEnum):
@@ -38,6 +38,8 @@ class Action(StrEnum):
     MANAGE_TOKENS = "manage_tokens"  # User whose tokens are managed
     REQUEST_ACCESS = "request_access"  # Dataset: ask its organization for a grant
     READ_AUDIT_LOG = "read_audit_log"  # None
+    MANAGE_SHOWCASES = "manage_showcases"  # None: create, edit and moderate use cases
+    MANAGE_SITE_ROLES = "manage_site_roles"  # None: give or take site roles (sysadmins)
     VIEW_HARVEST = "view_harvest"  # None: see harvest sources, jobs and reports
     MANAGE_HARVEST = "manage_harvest"  # Organization the source harvests into
     HARVEST_SERVER_RESOURCES = "harvest_server_resources"  # None: sql sources, file paths
@@ -144,6 +146,8 @@ def can(principal: Principal, action: Action, obj=None) -> bool:
             return principal.has_org_role(obj.id, OrgRole.ADMIN)
         case Action.LIST_USERS | Action.VIEW_HARVEST:
             return principal.is_staff
+        case Action.MANAGE_SHOWCASES:
+            return principal.is_staff and SiteRole.SHOWCASE_ADMIN in principal.site_roles
         case Action.MANAGE_HARVEST:
             return principal.has_org_role(obj.id, OrgRole.ADMIN)
         case Action.SEE_USER | Action.MANAGE_TOKENS:
@@ -151,7 +155,7 @@ def can(principal: Principal, action: Action, obj=None) -> bool:
         case _:
             # PURGE, CREATE_ORGANIZATION, DELETE_ORGANIZATION, MANAGE_GROUPS, CREATE_USER,
             # READ_AUDIT_LOG, HARVEST_SERVER_RESOURCES (it reaches the catalog server's
-            # network and files)
+            # network and files), MANAGE_SITE_ROLES
             return False
 
 

@@ -27,6 +27,8 @@ ACTION_MODULES = (
     "access_control.audit.actions",
     "access_control.requests.actions",
     "access_control.notifications.actions",
+    "catalog.showcase.actions",
+    "catalog.publishing.actions",
     "harvesters.actions",
 )
 

@@ -39,11 +39,15 @@ def url_with_lang(code: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from catalog.web import access, account, audit, dataset_forms, datasets, home, organizations
+    from catalog.web import (access, account, audit, dataset_forms, datasets, home,
+                             organizations, pages, partials, publishing, showcases)
 
     init_csrf(app)
-    for module in (home, datasets, organizations, account, access, audit, dataset_forms):
+    # publishing before datasets: /dataset/<name>.ttl must win over /dataset/<reference>
+    for module in (home, publishing, datasets, organizations, showcases, pages, account,
+                   access, audit, dataset_forms):
         app.register_blueprint(module.blueprint)
+    partials.init_app(app)
     app.jinja_env.filters.update(
         markdown=render_markdown,
         summary=plain_summary,

@@ -2,7 +2,7 @@
 notifications, login attempts, the legal basis text of datasets, one grant per principal.
 
 Revision ID: 0003_access_control
-Revises: 0002_harvest
+Revises: 0002_publishing
 Create Date: 2026-11-27 14:56:53.175709
 """
 from alembic import op
@@ -12,7 +12,7 @@ from access_control.audit import triggers
 
 
 revision = '0003_access_control'
-down_revision = '0002_harvest'
+down_revision = '0002_publishing'
 branch_labels = None
 depends_on = None
 

@@ -57,7 +57,7 @@ def test_init_then_demo_twice_creates_the_catalog_once(empty_database, tmp_path)
     assert levels["open"] >= 30 and levels["internal"] >= 3 and levels["restricted"] >= 3
     assert count(empty_database, "resources", "WHERE url_type = 'upload'") >= 44
     assert count(empty_database, "dataset_revisions") == count(empty_database, "resources") + 44
-    stored = list((tmp_path / "files").rglob("*"))
+    stored = list((tmp_path / "files" / "resources").rglob("*"))
     assert len([path for path in stored if path.is_file()]) == count(empty_database, "resources")
 
 
