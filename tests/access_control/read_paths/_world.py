@@ -153,6 +153,26 @@ def _people(owner, mixed_owner, other, grant_org) -> dict:
     return people
 
 
+SHOWCASE = "leak-showcase"
+
+
+def _showcase_linking(secrets: list[Secret]) -> None:
+    """A published use case linking the open dataset and, as if they had been linked
+    while open and closed later, every secret dataset."""
+    from catalog.datasets.models import Dataset
+    from catalog.showcase import services
+    from catalog.showcase.models import ShowcaseState
+
+    with factories.CURRENT_APP.get().app_context():
+        context = factories.system_context()
+        showcase = services.create_showcase(
+            context, {"name": SHOWCASE, "title": "活用事例", "datasets": ["open-data"]},
+            state=ShowcaseState.ACTIVE)
+        for secret in secrets:
+            showcase.datasets.append(context.db.get(Dataset, secret.dataset_id))
+        context.db.commit()
+
+
 def build_world(app) -> World:
     make_org, make_group = factories.make_org, factories.make_group
     owner, mixed_owner = make_org("himitsu-ka", "秘密課"), make_org("kongou-ka", "混合課")
@@ -164,6 +184,7 @@ def build_world(app) -> World:
     factories.make_dataset(open_owner, name="open-data", title="公開データ",
                            groups=[{"name": make_group("g-open").name}],
                            files={"open.csv": b"a\n1\n"})
+    _showcase_linking([restricted, internal, mixed])
     people = _people(owner, mixed_owner, other, grant_org)
     _grant(restricted.dataset_id, "user", people["grantee"].id)
     _grant(restricted.dataset_id, "user", people["expired_grantee"].id, expired=True)
