@@ -57,7 +57,8 @@ def notify(db: Session, user: User, kind: NotificationKind, params: dict, *,
         with force_locale(locale):
             subject, body = notification_text(kind, params)
             footer = _("Fukuoka Prefecture Data Catalog")
-        send_after_commit(db, MailMessage((user.email,), subject, f"{body}\n\n{link}\n\n-- \n{footer}\n"))
+        message = MailMessage((user.email,), subject, f"{body}\n\n{link}\n\n-- \n{footer}\n")
+        send_after_commit(db, message)
     return notification
 
 
