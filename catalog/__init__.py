@@ -23,6 +23,13 @@ ACTION_MODULES = (
     "catalog.groups.actions",
     "catalog.search.actions",
     "access_control.actions",
+    "access_control.grant_actions",
+    "access_control.audit.actions",
+    "access_control.requests.actions",
+    "access_control.notifications.actions",
+    "catalog.showcase.actions",
+    "catalog.publishing.actions",
+    "harvesters.actions",
     "catalog.jobs.actions",
     "catalog.datastore.actions",
 )
@@ -36,6 +43,9 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     """
     import importlib
 
+    from access_control import mail
+    from access_control.signin.sessions import SESSION_LIFETIME
+    import harvesters
     from catalog import db, i18n, jobs, search, storage
     from catalog.api import http as api_http
     from catalog.web import init_app as init_web
@@ -56,6 +66,7 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.site_url.startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
         JSON_AS_ASCII=False,
     )
     app.config.update({k: v for k, v in overrides.items() if k.isupper()})
@@ -66,8 +77,10 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     storage.init_app(app)
     search.init_app(app)
     jobs.init_app(app)
+    mail.init_app(app)
     for module in ACTION_MODULES:
         importlib.import_module(module)
     app.register_blueprint(api_http.blueprint)
     init_web(app)
+    harvesters.init_app(app)
     return app

@@ -182,3 +182,8 @@ def search_reindex() -> None:
     db.session().commit()  # the outbox is drained right after the commit
     process_outbox()  # and again, in case another process left entries behind
     click.echo(f"indexed {len(dataset_ids)} datasets")
+
+
+from harvesters.cli import harvest  # noqa: E402 - the harvest commands join the main group
+
+main.add_command(harvest)

@@ -2,7 +2,7 @@
 
 Every swappable engine is chosen here by a URL: an empty or local value selects the
 embedded engine (SQLite, a local folder, SQL search, in-process jobs), and a server URL
-selects the engine for scale (PostgreSQL, S3, Elasticsearch, Redis).
+selects the engine for scale (PostgreSQL, S3, Elasticsearch, Redis, an SMTP server).
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ class Settings:
     datastore_sql_timeout: float
     datastore_sql_max_rows: int
     duckdb_memory_limit: str
+    mail_url: str
+    mail_from: str
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -61,6 +63,8 @@ class Settings:
             datastore_sql_timeout=float(env.get("CATALOG_DATASTORE_SQL_TIMEOUT") or 10),
             datastore_sql_max_rows=int(env.get("CATALOG_DATASTORE_SQL_MAX_ROWS") or 32000),
             duckdb_memory_limit=env.get("CATALOG_DUCKDB_MEMORY_LIMIT") or "512MB",
+            mail_url=env.get("CATALOG_MAIL_URL", ""),
+            mail_from=env.get("CATALOG_MAIL_FROM") or "catalog@localhost",
         )
 
     def with_overrides(self, overrides: Mapping[str, object]) -> "Settings":

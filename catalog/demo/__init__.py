@@ -24,6 +24,7 @@ from catalog.demo.organizations import DEMO_PASSWORD, GROUPS, ORGANIZATIONS, USE
 from catalog.groups.models import Group
 from catalog.organizations.models import Organization
 from catalog.organizations.services import apply_organization, find_organization, set_member
+from catalog.showcase.demo import load_demo_showcases
 
 
 def load_demo() -> str:
@@ -36,6 +37,7 @@ def load_demo() -> str:
         "groups": _groups(db),
         "users": _users(db),
         "datasets": sum(_dataset(context, spec) for spec in DATASETS),
+        "use cases": load_demo_showcases(context),
     }
     return "demo: " + ", ".join(f"{count} {kind} created" for kind, count in created.items())
 

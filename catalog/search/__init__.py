@@ -50,13 +50,16 @@ def mark_stale(db: Session, dataset_id: str) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _drain_after_commit(db: Session) -> None:
+    if db.in_nested_transaction():
+        return  # a SAVEPOINT released: the real commit is still to come
     if db.info.pop("search_stale", False) and has_app_context():
         process_outbox()
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _forget_on_rollback(db: Session, _previous) -> None:
-    db.info.pop("search_stale", None)
+def _forget_on_rollback(db: Session, previous) -> None:
+    if not previous.nested:  # rolling back to a SAVEPOINT keeps the rest of the work
+        db.info.pop("search_stale", None)
 
 
 def process_outbox(batch_size: int = 500) -> int:

@@ -9,6 +9,10 @@ from catalog.search.interfaces import SearchDocument
 def build_document(dataset: Dataset) -> SearchDocument:
     """The search document of ``dataset`` (all of it: visibility is applied at query time)."""
     resources = dataset.resources
+    # A resource stricter than its dataset is hidden from some who read the dataset:
+    # they must not find the dataset by that resource's words.
+    shared = [resource for resource in resources
+              if resource.access_level in (None, dataset.access_level)]
     return SearchDocument(
         id=dataset.id,
         name=dataset.name,
@@ -25,7 +29,7 @@ def build_document(dataset: Dataset) -> SearchDocument:
         frequency=dataset.frequency,
         res_format=sorted({resource.format for resource in resources if resource.format}),
         resource_text=[
-            text for resource in resources for text in (resource.name, resource.description) if text
+            text for resource in shared for text in (resource.name, resource.description) if text
         ],
         column_text=[],
         metadata_created=dataset.created,

@@ -14,6 +14,7 @@ def test_embedded_defaults(tmp_path):
     assert settings.link_fetch_allow_private is False
     assert settings.datastore_sql_timeout == 10 and settings.datastore_sql_max_rows == 32000
     assert settings.duckdb_memory_limit == "512MB"
+    assert settings.mail_url == "" and settings.mail_from == "catalog@localhost"
     # A secret is generated once and kept, so sessions survive restarts.
     again = Settings.from_env({"CATALOG_INSTANCE_DIR": str(tmp_path / "instance")})
     assert len(settings.secret_key) > 40 and again.secret_key == settings.secret_key
@@ -36,6 +37,8 @@ def test_everything_is_configurable(tmp_path):
         "CATALOG_DATASTORE_SQL_TIMEOUT": "2.5",
         "CATALOG_DATASTORE_SQL_MAX_ROWS": "100",
         "CATALOG_DUCKDB_MEMORY_LIMIT": "1GB",
+        "CATALOG_MAIL_URL": "smtp://mail.pref.fukuoka.example:587?starttls=true",
+        "CATALOG_MAIL_FROM": "opendata@pref.fukuoka.example",
     })
     assert settings.database_url.startswith("postgresql")
     assert settings.storage_url == "s3://bucket/prefix"
@@ -48,3 +51,5 @@ def test_everything_is_configurable(tmp_path):
     assert settings.job_queue_name == "catalog-test" and settings.link_fetch_allow_private
     assert settings.datastore_sql_timeout == 2.5 and settings.datastore_sql_max_rows == 100
     assert settings.duckdb_memory_limit == "1GB"
+    assert settings.mail_url == "smtp://mail.pref.fukuoka.example:587?starttls=true"
+    assert settings.mail_from == "opendata@pref.fukuoka.example"

@@ -48,7 +48,7 @@ def test_dataset_page_renders_sanitised_markdown_and_attribution(client, site):
     assert "<script>alert(1)</script>" not in html and 'href="javascript:' not in html
     assert 'content="概要 市区町村別の人口。<script>' not in html  # meta text escaped once
     assert "&amp;lt;" not in html
-    assert "出典：統計調査課「市区町村別人口」" in html
+    assert "出典：福岡県「市区町村別人口」（統計調査課）" in html
     assert "/download/jinko.csv" in html
 
 
