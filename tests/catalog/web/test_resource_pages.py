@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from tests.factories import make_dataset, make_org, make_token, make_user
+from tests.helpers import post_form, sign_in
 from tests.ingest.conftest import fixture
 
 CSV = ("市区町村名,人口,備考\n福岡市,\"1,612,392\",=1+1\n北九州市,939029,@SUM(A1)\n"
@@ -56,15 +57,31 @@ def test_resource_page_shows_rows_types_statistics_chart_report_and_job(client, 
 
 
 def test_staff_edit_the_data_dictionary_from_the_page(client, site):
-    url = f"/dataset/jinkou/resource/{site['rid']}/dictionary"
+    page = f"/dataset/jinkou/resource/{site['rid']}"
+    url = f"{page}/dictionary"
     form = {"table": "data", "column": ["市区町村名", "人口", "備考"], "title-1": "総人口",
             "unit-1": "人", "description-1": "令和2年国勢調査"}
-    assert client.post(url, data=form).status_code in (403, 404)
-    response = client.post(url, data=form, headers={"Authorization": site["editor"]})
+    assert client.post(url, data=form).status_code == 400  # no CSRF token: refused
+    sign_in(client, "tanaka")
+    response = post_form(client, url, form, form_page=page)
     assert response.status_code == 302
-    status, html = get(client, f"/dataset/jinkou/resource/{site['rid']}", site["editor"])
+    status, html = get(client, page)
     assert "データ辞書を保存しました。" in html
     assert "<td>人</td><td>令和2年国勢調査</td>" in html
+
+
+def test_staff_ingest_again_from_the_page(client, site, db):
+    import sqlalchemy as sa
+
+    from catalog.jobs import Job
+
+    page = f"/dataset/jinkou/resource/{site['rid']}"
+    sign_in(client, "tanaka")
+    assert "もう一度取り込む" in get(client, page)[1]
+    assert post_form(client, f"{page}/ingest", {}, form_page=page).status_code == 302
+    statuses = db.scalars(sa.select(Job.status).where(Job.resource_id == site["rid"])
+                          .order_by(Job.created)).all()
+    assert statuses == ["succeeded", "succeeded"]  # forced: the same file ingested again
 
 
 def test_dumps_in_every_format_neutralise_formulas(client, site, tmp_path):
