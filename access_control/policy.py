@@ -32,6 +32,7 @@ class Action(StrEnum):
     CREATE_ORGANIZATION = "create_organization"  # None
     DELETE_ORGANIZATION = "delete_organization"  # Organization
     MANAGE_GROUPS = "manage_groups"  # None: create and edit categories
+    MANAGE_SEARCH = "manage_search"  # None: edit search synonyms, rebuild the index
     LIST_USERS = "list_users"  # None
     SEE_USER = "see_user"  # User: full profile (email, memberships)
     CREATE_USER = "create_user"  # None
@@ -140,7 +141,8 @@ def can(principal: Principal, action: Action, obj=None) -> bool:
         case Action.SEE_USER | Action.MANAGE_TOKENS:
             return obj is not None and obj.id == principal.user_id
         case _:
-            # PURGE, CREATE_ORGANIZATION, DELETE_ORGANIZATION, MANAGE_GROUPS, CREATE_USER
+            # PURGE, CREATE_ORGANIZATION, DELETE_ORGANIZATION, MANAGE_GROUPS, CREATE_USER,
+            # MANAGE_SEARCH
             return False
 
 

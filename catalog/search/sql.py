@@ -1,12 +1,13 @@
-"""``SqlSearchIndex``: search in the catalog's own SQL database (the embedded default).
+"""``SqlSearchIndex``: search in the catalog's own database (the embedded default).
 
-Filters, facets and sorting run as SQL over the catalog tables; the document table only
-holds the searchable text.
+Full-text matching uses the database's own index (FTS5 on SQLite, GIN over ``tsvector``
+on PostgreSQL, see :mod:`catalog.search.sql_stores`) over the terms of
+:mod:`catalog.search.analysis`; filters, visibility, facets and sorting run as SQL over
+the catalog tables, so they are exact and never stale.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Iterable
 
 import sqlalchemy as sa
@@ -16,24 +17,11 @@ from catalog.datasets.models import Dataset, Resource, Tag, dataset_groups, data
 from catalog.groups.models import Group
 from catalog.organizations.models import Organization
 from catalog.search.interfaces import SearchDocument, SearchQuery, SearchResult
-from catalog.search.models import SqlSearchDocument
+from catalog.search.models import SearchGeneration
 from catalog.search.sql_filters import filter_clause
+from catalog.search.sql_stores import store_for
 
-SORT_COLUMNS = {
-    "metadata_modified": Dataset.modified,
-    "metadata_created": Dataset.created,
-    "name": Dataset.name,
-    "title_string": Dataset.title,
-}
-
-
-def normalise(text: str) -> str:
-    """NFKC (full-width to half-width) and lower case, for index and query alike."""
-    return unicodedata.normalize("NFKC", text or "").lower()
-
-
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+ENGINE_NAME = "sql"
 
 
 class SqlSearchIndex:
@@ -41,80 +29,151 @@ class SqlSearchIndex:
 
     def __init__(self, engine: sa.Engine):
         self.engine = engine
+        self.store = store_for(engine.dialect.name)
+        self._created: set[int] = set()
 
-    def index(self, documents: Iterable[SearchDocument]) -> None:
-        rows = [
-            {
-                "dataset_id": document.id,
-                "title": normalise(document.title),
-                "content": normalise(
-                    "\n".join(
-                        [document.title, document.name, *document.tags, *document.groups,
-                         document.notes, *document.resource_text, *document.column_text,
-                         document.organization_title]
-                    )
-                ),
-            }
-            for document in documents
-        ]
-        if not rows:
+    # --- generations ----------------------------------------------------------------
+
+    def _generations(self, connection: sa.Connection) -> tuple[int, int | None]:
+        row = connection.execute(
+            sa.select(SearchGeneration.active, SearchGeneration.building)
+            .where(SearchGeneration.engine == ENGINE_NAME)
+        ).first()
+        active, building = (row[0], row[1]) if row else (1, None)
+        self._ensure(connection, active)
+        return active, building
+
+    def _ensure(self, connection: sa.Connection, generation: int) -> None:
+        if generation not in self._created:
+            self.store.create(connection, generation)
+            self._created.add(generation)
+
+    def _written_generations(self, connection: sa.Connection) -> list[int]:
+        active, building = self._generations(connection)
+        return [active] if building is None else [active, building]
+
+    def _in_transaction(self, connection: sa.Connection | None, work) -> None:
+        if connection is not None:
+            work(connection)
             return
-        table = SqlSearchDocument.__table__
-        with self.engine.begin() as connection:
-            connection.execute(
-                table.delete().where(table.c.dataset_id.in_([row["dataset_id"] for row in rows]))
-            )
-            connection.execute(table.insert(), rows)
+        with self.engine.begin() as own:
+            work(own)
 
-    def delete(self, dataset_ids: Iterable[str]) -> None:
-        table = SqlSearchDocument.__table__
-        with self.engine.begin() as connection:
-            connection.execute(table.delete().where(table.c.dataset_id.in_(list(dataset_ids))))
+    # --- writing --------------------------------------------------------------------
+
+    def index(self, documents: Iterable[SearchDocument], connection=None) -> None:
+        rows = [(document.id, document.terms) for document in documents]
+        if rows:
+            self._in_transaction(connection, lambda c: [
+                self.store.write(c, generation, rows) for generation in self._written_generations(c)])
+
+    def delete(self, dataset_ids: Iterable[str], connection=None) -> None:
+        ids = list(dataset_ids)
+        if ids:
+            self._in_transaction(connection, lambda c: [
+                self.store.remove(c, generation, ids) for generation in self._written_generations(c)])
 
     def clear(self) -> None:
         with self.engine.begin() as connection:
-            connection.execute(SqlSearchDocument.__table__.delete())
+            for generation in self._written_generations(connection):
+                self.store.clear(connection, generation)
+
+    # --- rebuilding -----------------------------------------------------------------
+
+    def start_rebuild(self) -> None:
+        with self.engine.begin() as connection:
+            active, building = self._generations(connection)
+            if building is not None:
+                self.store.drop(connection, building)
+            building = active + 1 if building is None else building + 1
+            self.store.create(connection, building)
+            self._created.add(building)
+            self._set_generations(connection, active, building)
+
+    def index_rebuild(self, documents: Iterable[SearchDocument], connection=None) -> None:
+        rows = [(document.id, document.terms) for document in documents]
+
+        def write(c):
+            _active, building = self._generations(c)
+            if building is None:
+                raise RuntimeError("no rebuild in progress")
+            self.store.write(c, building, rows)
+
+        self._in_transaction(connection, write)
+
+    def finish_rebuild(self) -> None:
+        with self.engine.begin() as connection:
+            active, building = self._generations(connection)
+            if building is None:
+                raise RuntimeError("no rebuild in progress")
+            self._set_generations(connection, building, None)
+            self.store.drop(connection, active)
+        self._created.discard(active)
+
+    def abort_rebuild(self) -> None:
+        with self.engine.begin() as connection:
+            active, building = self._generations(connection)
+            if building is not None:
+                self.store.drop(connection, building)
+                self._set_generations(connection, active, None)
+
+    @staticmethod
+    def _set_generations(connection, active: int, building: int | None) -> None:
+        table = SearchGeneration.__table__
+        updated = connection.execute(
+            table.update().where(table.c.engine == ENGINE_NAME)
+            .values(active=active, building=building, modified=sa.func.now()))
+        if updated.rowcount == 0:
+            connection.execute(table.insert().values(
+                engine=ENGINE_NAME, active=active, building=building, modified=sa.func.now()))
+
+    # --- searching ------------------------------------------------------------------
 
     def search(self, query: SearchQuery, visibility: Visibility) -> SearchResult:
-        document = SqlSearchDocument.__table__
-        terms = normalise(query.q).split()
         conditions = [Dataset.state == "active", visibility.dataset_clause()]
         if query.filter is not None:
             conditions.append(filter_clause(query.filter))
-        score = sa.literal(0)
-        for term in terms:
-            pattern = f"%{_escape_like(term)}%"
-            conditions.append(document.c.content.like(pattern, escape="\\"))
-            score = score + sa.case((document.c.title.like(pattern, escape="\\"), 10), else_=1)
-        matching = (
-            sa.select(Dataset.id, score.label("score"))
-            .join(document, document.c.dataset_id == Dataset.id)
-            .where(*conditions)
-        )
         with self.engine.connect() as connection:
+            active, _building = self._generations(connection)
+            matching = sa.select(Dataset.id).where(*conditions)
+            score = sa.literal(0.0)
+            if query.match is not None:
+                matches = self.store.matches(active, query.match)
+                matching = matching.join(matches, matches.c.dataset_id == Dataset.id)
+                score = matches.c.score
             count = connection.scalar(sa.select(sa.func.count()).select_from(matching.subquery()))
-            ordered = matching.order_by(*self._order(query, score)).limit(query.rows)
-            ids = list(connection.scalars(ordered.offset(query.start)))
-            ids_subquery = matching.with_only_columns(Dataset.id)
-            facets = {
-                field: facet_counts(connection, field, ids_subquery, query.facet_limit)
-                for field in query.facet_fields
-            }
+            ordered = matching.order_by(*self._order(query, score, connection.dialect.name))
+            ids = list(connection.scalars(ordered.limit(query.rows).offset(query.start)))
+            facets = {}
+            if count and query.facet_fields:
+                facets = {
+                    field: facet_counts(connection, field, matching, query.facet_limit)
+                    for field in query.facet_fields
+                }
         return SearchResult(count=count or 0, ids=ids, facets=facets)
 
     @staticmethod
-    def _order(query: SearchQuery, score) -> list:
+    def _order(query: SearchQuery, score, dialect: str) -> list:
+        def text(column):
+            # Code-point order, as Elasticsearch sorts keywords, whatever the locale.
+            return column.collate("C") if dialect == "postgresql" else column
+
+        columns = {"metadata_modified": Dataset.modified, "metadata_created": Dataset.created,
+                   "name": text(Dataset.name), "title_string": text(Dataset.title)}
         order = []
         for field, direction in query.sort:
-            column = score if field == "score" else SORT_COLUMNS.get(field)
+            column = score if field == "score" else columns.get(field)
             if column is not None:
                 order.append(column.desc() if direction == "desc" else column.asc())
-        order.append(Dataset.name.asc())  # stable paging
+        order.append(Dataset.modified.desc())
+        order.append(text(Dataset.name).asc())  # stable paging
         return order
 
 
-def facet_counts(connection, field: str, dataset_ids, limit: int) -> list[tuple[str, int]]:
-    """(value, number of matching datasets) for ``field``, most frequent first."""
+def facet_counts(connection, field: str, matching: sa.Select, limit: int) -> list[tuple[str, int]]:
+    """(value, number of matching datasets) for ``field``, most frequent first, then by
+    value in code-point order."""
+    dataset_ids = matching.with_only_columns(Dataset.id)
     match field:
         case "organization":
             key, counted = Organization.name, Dataset.id
@@ -143,7 +202,8 @@ def facet_counts(connection, field: str, dataset_ids, limit: int) -> list[tuple[
             )
         case _:
             return []
-    query = query.group_by(key).order_by(sa.func.count(counted).desc(), key)
+    ordered_key = key.collate("C") if connection.dialect.name == "postgresql" else key
+    query = query.group_by(key).order_by(sa.func.count(counted).desc(), ordered_key)
     if limit >= 0:
         query = query.limit(limit)
     return [(value, count) for value, count in connection.execute(query)]
