@@ -56,8 +56,9 @@ def _source(document: SearchDocument) -> dict:
         organization=document.organization, groups=document.groups, tags=document.tags,
         res_format=document.res_format,
         res_format_lower=[value.lower() for value in document.res_format],
-        license_id=document.license_id, access_level=document.access_level,
-        frequency=document.frequency, state=document.state, type=document.type,
+        # Empty values are absent (no facet bucket for "", as in the SQL engine).
+        license_id=document.license_id or None, access_level=document.access_level,
+        frequency=document.frequency or None, state=document.state, type=document.type,
         title_sort=document.title,
         metadata_modified=document.metadata_modified.isoformat(),
         metadata_created=document.metadata_created.isoformat(),

@@ -1,6 +1,6 @@
 """The vocabulary of the index, for typo correction and "did you mean".
 
-Words from the short fields of every indexed dataset are kept in ``search_terms``. A
+Words of every indexed dataset are kept in ``search_terms``. A
 query word the vocabulary lacks is matched against its near neighbours (one edit away,
 two for long Latin words), so a typo still finds what was meant and a search with no
 results can suggest the words that exist.
@@ -17,12 +17,12 @@ from catalog.search.interfaces import SearchDocument
 from catalog.search.models import SearchTerm
 from catalog.search.text import GRAM_PREFIX, is_ascii_word
 
-_VOCABULARY_FIELDS = ("title", "tags", "groups", "resources", "columns", "organization")
+_VOCABULARY_FIELDS = ("title", "tags", "groups", "notes", "resources", "columns", "organization")
 _MAX_CANDIDATES = 20000
 
 
 def add_vocabulary(connection: sa.Connection, documents: Iterable[SearchDocument]) -> None:
-    """Record the words of ``documents`` (their short fields) in the vocabulary."""
+    """Record the words of ``documents`` in the vocabulary."""
     terms = {
         term
         for document in documents
@@ -47,18 +47,21 @@ def known_terms(connection: sa.Connection, terms: set[str]) -> set[str]:
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``."""
+    """Edits (insert, delete, replace, swap two neighbours) from ``a`` to ``b``, or
+    ``limit + 1`` once it exceeds ``limit``. Swaps count once: they are common typos."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    previous = list(range(len(b) + 1))
+    before, previous = None, list(range(len(b) + 1))
     for i, char_a in enumerate(a, 1):
         current = [i]
         for j, char_b in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (char_a != char_b)))
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            if before is not None and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
         if min(current) > limit:
             return limit + 1
-        previous = current
+        before, previous = previous, current
     return previous[-1]
 
 
