@@ -7,7 +7,7 @@ import unicodedata
 from markupsafe import Markup, escape
 
 from catalog.search.analysis import MatchQuery, analyze_query, tokenize
-from catalog.search.text import bigrams, clean_term, cjk_runs, fold_kana, romaji
+from catalog.search.text import clean_term, cjk_runs, fold_kana, normalise, romaji
 
 SNIPPET_LENGTH = 160
 
@@ -23,7 +23,7 @@ def _normalised_with_offsets(text: str) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
-def _spans(normal: str, match: MatchQuery) -> list[tuple[int, int]]:
+def _spans(normal: str, match: MatchQuery, q: str) -> list[tuple[int, int]]:
     words = {t for c in match.clauses for a in c.alternatives for t in a.terms
              if not t.startswith("_")}
     spans = []
@@ -32,13 +32,13 @@ def _spans(normal: str, match: MatchQuery) -> list[tuple[int, int]]:
                  *token.parts, *romaji(clean_term(token.reading))}
         if token.content and terms & words:
             spans.append((token.start, token.end))
-    # Typed kanji/kana found inside longer words (人口 in 市町村別人口).
-    for clause in match.clauses:
-        for run in cjk_runs(fold_kana(clean_term(clause.text))):
-            start = normal.find(run)
-            while run and start >= 0:
-                spans.append((start, start + len(run)))
-                start = normal.find(run, start + 1)
+    # Typed kanji/kana found as they are, also inside longer words (人口 in 市町村別人口).
+    typed = [fold_kana(clean_term(c.text)) for c in match.clauses] + cjk_runs(normalise(q))
+    for run in (run for text in typed for run in cjk_runs(text)):
+        start = normal.find(run)
+        while run and start >= 0:
+            spans.append((start, start + len(run)))
+            start = normal.find(run, start + 1)
     return sorted(spans)
 
 
@@ -50,7 +50,7 @@ def highlight(text: str, q: str, limit: int | None = None) -> Markup:
     if match is None:
         return escape(text[:limit] + ("…" if limit and len(text) > limit else "")) if limit else escape(text)
     normal, origin = _normalised_with_offsets(text)
-    spans = [(origin[s], origin[e - 1] + 1) for s, e in _spans(normal, match) if e > s]
+    spans = [(origin[s], origin[e - 1] + 1) for s, e in _spans(normal, match, q) if e > s]
     begin, end = 0, len(text)
     if limit and len(text) > limit:
         first = spans[0][0] if spans else 0
@@ -79,5 +79,3 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
             merged.append([start, stop])
     return [(start, stop) for start, stop in merged]
 
-
-__all__ = ["highlight", "bigrams"]

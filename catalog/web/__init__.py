@@ -36,15 +36,17 @@ def url_with_lang(code: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from catalog.web import datasets, home, organizations
+    from catalog.search.highlight import highlight
+    from catalog.web import datasets, home, organizations, search_admin
 
-    for module in (home, datasets, organizations):
+    for module in (home, datasets, organizations, search_admin):
         app.register_blueprint(module.blueprint)
     app.jinja_env.filters.update(
         markdown=render_markdown,
         summary=plain_summary,
         access_label=access_label,
         date=format_iso_date,
+        highlight=highlight,
     )
     app.jinja_env.globals.update(url_with_lang=url_with_lang)
 
