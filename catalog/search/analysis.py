@@ -231,6 +231,8 @@ def _piece_clauses(piece: str) -> list[Clause]:
         tokens = [token for token in tokenize(piece) if token.content]
         if len(tokens) == 1:
             clause.add([clean_term(tokens[0].normalized)], "word")
+        elif tokens:  # ひなんじょ -> 避難 (+ じょ, a particle to the dictionary)
+            clause.add([clean_term(token.normalized) for token in tokens], "parts")
         clause.add(bigrams(folded), "gram")
         return [clause]
     clauses, covered = [], []
@@ -286,11 +288,12 @@ def analyze_query(
     if not clauses:
         return None
     if known is not None and near is not None:
-        _add_corrections(clauses, known, near)
+        _add_corrections(clauses, known, near, synonyms)
     return MatchQuery(clauses, boosts)
 
 
-def _add_corrections(clauses: list[Clause], known: KnownTerms, near: NearTerms) -> None:
+def _add_corrections(clauses: list[Clause], known: KnownTerms, near: NearTerms,
+                     synonyms: Synonyms) -> None:
     words = {alt.terms[0] for c in clauses for alt in c.alternatives
              if alt.kind == "word" and len(alt.terms) == 1}
     present = known(words)
@@ -301,6 +304,8 @@ def _add_corrections(clauses: list[Clause], known: KnownTerms, near: NearTerms) 
             continue
         for candidate in near(word_terms[0])[:3]:
             clause.add([candidate], "fuzzy")
+            for other in synonyms.get(synonym_key(candidate), []):
+                clause.add(_alternative_terms(other), "fuzzy")
 
 
 def query_words(q: str) -> list[str]:

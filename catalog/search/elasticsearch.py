@@ -73,8 +73,9 @@ def _alternative_query(alternative: Alternative) -> dict:
     field holding them all, weighted like the SQL engines' fields."""
     boost = KIND_BOOSTS.get(alternative.kind, 1.0)
     per_field = [
-        {"bool": {"filter": [{"term": {name: term}} for term in alternative.terms],
-                  "boost": FIELD_WEIGHTS[name] * boost}}
+        {"constant_score": {
+            "filter": {"bool": {"filter": [{"term": {name: term}} for term in alternative.terms]}},
+            "boost": FIELD_WEIGHTS[name] * boost}}
         for name in FIELDS
     ]
     return {"bool": {

@@ -20,6 +20,22 @@ from catalog.db import utcnow
 from catalog.search.analysis import Synonyms, synonym_key
 from catalog.search.models import SearchSynonym
 
+# The list a new catalog starts with (the first migration seeds it); sysadmins edit it.
+DEFAULT_SYNONYMS = [
+    ["子育て", "育児"],
+    ["AED", "自動体外式除細動器"],
+    ["人口", "住民数", "population"],
+    ["保育所", "保育園"],
+    ["子ども", "児童"],
+    ["避難所", "避難場所", "shelter"],
+    ["高齢者", "シニア"],
+    ["Wi-Fi", "無線LAN", "公衆無線LAN"],
+    ["ごみ", "廃棄物"],
+    ["GIS", "地理情報"],
+    ["観光", "tourism"],
+    ["予算", "budget"],
+    ["バス", "bus"],
+]
 MAX_TERMS = 20
 MAX_TERM_LENGTH = 100
 

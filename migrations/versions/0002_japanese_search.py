@@ -13,18 +13,8 @@ down_revision = '0001'
 branch_labels = None
 depends_on = None
 
-SEED_SYNONYMS = [
-    ["子育て", "育児"],
-    ["AED", "自動体外式除細動器"],
-    ["人口", "住民数"],
-    ["保育所", "保育園"],
-    ["子ども", "児童"],
-    ["避難所", "避難場所"],
-    ["高齢者", "シニア"],
-    ["Wi-Fi", "無線LAN", "公衆無線LAN"],
-    ["ごみ", "廃棄物"],
-    ["GIS", "地理情報"],
-]
+# The default list lives with the code that applies it.
+from catalog.search.synonyms import DEFAULT_SYNONYMS as SEED_SYNONYMS  # noqa: E402
 
 
 def upgrade() -> None:
