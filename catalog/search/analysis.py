@@ -121,8 +121,11 @@ def _unique(items: Iterable[str]) -> list[str]:
 def text_terms(text: str, rich: bool = False) -> list[str]:
     """Index terms of ``text``: words (plus readings and romaji when ``rich``), Western
     years of era years, and grams."""
-    if not text:
-        return []
+    return list(_text_terms(text, rich)) if text else []
+
+
+@lru_cache(maxsize=8192)  # titles of organizations, categories and tags repeat a lot
+def _text_terms(text: str, rich: bool) -> tuple[str, ...]:
     terms = []
     for token in tokenize(text):
         if not token.content:
@@ -138,7 +141,7 @@ def text_terms(text: str, rich: bool = False) -> list[str]:
     terms.extend(str(year) for _start, _end, year in western_years(normalised))
     for run in cjk_runs(normalised):
         terms.extend(bigrams(run))
-    return terms
+    return tuple(terms)
 
 
 def document_terms(fields: dict[str, list[str]]) -> dict[str, list[str]]:

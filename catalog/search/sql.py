@@ -144,12 +144,9 @@ class SqlSearchIndex:
             count = connection.scalar(sa.select(sa.func.count()).select_from(matching.subquery()))
             ordered = matching.order_by(*self._order(query, score, connection.dialect.name))
             ids = list(connection.scalars(ordered.limit(query.rows).offset(query.start)))
-            facets = {}
+            facets = {field: [] for field in query.facet_fields}
             if count and query.facet_fields:
-                facets = {
-                    field: facet_counts(connection, field, matching, query.facet_limit)
-                    for field in query.facet_fields
-                }
+                facets = facet_counts(connection, query.facet_fields, matching, query.facet_limit)
         return SearchResult(count=count or 0, ids=ids, facets=facets)
 
     @staticmethod
@@ -170,40 +167,58 @@ class SqlSearchIndex:
         return order
 
 
-def facet_counts(connection, field: str, matching: sa.Select, limit: int) -> list[tuple[str, int]]:
-    """(value, number of matching datasets) for ``field``, most frequent first, then by
-    value in code-point order."""
-    dataset_ids = matching.with_only_columns(Dataset.id)
+def facet_counts(connection, fields: tuple[str, ...], matching: sa.Select,
+                 limit: int) -> dict[str, list[tuple[str, int]]]:
+    """(value, number of matching datasets) per facet field, most frequent first, then by
+    value in code-point order (as Elasticsearch orders buckets).
+
+    One statement: the matching datasets are computed once (a CTE referenced by every
+    facet, which SQLite and PostgreSQL materialise) and each facet counts over them."""
+    hits = matching.with_only_columns(
+        Dataset.id, Dataset.owner_org_id, Dataset.license_id, Dataset.access_level,
+        Dataset.frequency).cte("hits")
+    postgres = connection.dialect.name == "postgresql"
+    parts = []
+    for field in fields:
+        key, counted, source, condition = _facet_source(field, hits)
+        if key is None:
+            continue
+        ordered_key = key.collate("C") if postgres else key
+        query = (sa.select(sa.literal(field).label("field"), key.label("value"),
+                           sa.func.count(counted).label("n"))
+                 .select_from(source).where(condition).group_by(key)
+                 .order_by(sa.func.count(counted).desc(), ordered_key))
+        if limit >= 0:
+            query = query.limit(limit)
+        parts.append(sa.select(query.subquery()))
+    facets: dict[str, list[tuple[str, int]]] = {field: [] for field in fields}
+    if not parts:
+        return facets
+    rows = connection.execute(sa.union_all(*parts) if len(parts) > 1 else parts[0])
+    for field, value, count in rows:
+        facets[field].append((value, count))
+    for items in facets.values():
+        items.sort(key=lambda item: (-item[1], item[0]))
+    return facets
+
+
+def _facet_source(field: str, hits):
+    """(key, counted, FROM clause, condition) of a facet over the ``hits`` CTE."""
     match field:
         case "organization":
-            key, counted = Organization.name, Dataset.id
-            query = sa.select(key, sa.func.count(counted)).join(
-                Dataset, Dataset.owner_org_id == Organization.id
-            ).where(Dataset.id.in_(dataset_ids))
+            return (Organization.name, hits.c.id,
+                    hits.join(Organization, Organization.id == hits.c.owner_org_id), sa.true())
         case "groups":
-            key, counted = Group.name, dataset_groups.c.dataset_id
-            query = sa.select(key, sa.func.count(counted)).select_from(dataset_groups).join(
-                Group
-            ).where(counted.in_(dataset_ids))
+            return (Group.name, dataset_groups.c.dataset_id,
+                    hits.join(dataset_groups, dataset_groups.c.dataset_id == hits.c.id).join(Group),
+                    sa.true())
         case "tags":
-            key, counted = Tag.name, dataset_tags.c.dataset_id
-            query = sa.select(key, sa.func.count(counted)).select_from(dataset_tags).join(
-                Tag
-            ).where(counted.in_(dataset_ids))
+            return (Tag.name, dataset_tags.c.dataset_id,
+                    hits.join(dataset_tags, dataset_tags.c.dataset_id == hits.c.id).join(Tag),
+                    sa.true())
         case "res_format":
-            key, counted = Resource.format, sa.distinct(Resource.dataset_id)
-            query = sa.select(key, sa.func.count(counted)).where(
-                Resource.dataset_id.in_(dataset_ids), Resource.format != ""
-            )
+            return (Resource.format, sa.distinct(Resource.dataset_id),
+                    hits.join(Resource, Resource.dataset_id == hits.c.id), Resource.format != "")
         case "license_id" | "access_level" | "frequency":
-            key, counted = getattr(Dataset, field), Dataset.id
-            query = sa.select(key, sa.func.count(Dataset.id)).where(
-                Dataset.id.in_(dataset_ids), key != ""
-            )
-        case _:
-            return []
-    ordered_key = key.collate("C") if connection.dialect.name == "postgresql" else key
-    query = query.group_by(key).order_by(sa.func.count(counted).desc(), ordered_key)
-    if limit >= 0:
-        query = query.limit(limit)
-    return [(value, count) for value, count in connection.execute(query)]
+            return hits.c[field], hits.c.id, hits, hits.c[field] != ""
+    return None, None, None, None

@@ -82,7 +82,10 @@ class Fts5Store:
         weights = ", ".join(str(FIELD_WEIGHTS[name]) for name in FIELDS)
         statement = sa.text(
             f"SELECT d.dataset_id AS dataset_id, -bm25({fts}, {weights}) AS score "
-            f"FROM {fts} JOIN {docs} d ON d.rowid = {fts}.rowid WHERE {fts} MATCH :expression"
+            f"FROM {fts} JOIN {docs} d ON d.rowid = {fts}.rowid WHERE {fts} MATCH :expression "
+            # LIMIT keeps SQLite from flattening this into the outer join, where it would
+            # run the MATCH once per dataset row instead of once.
+            f"LIMIT -1"
         ).bindparams(expression=fts5_expression(match))
         return statement.columns(dataset_id=sa.String, score=sa.Float).subquery("matches")
 
