@@ -19,6 +19,7 @@ noida-db server bundled with the test extras). The generated SQLite file is kept
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import random
 import shutil
@@ -97,9 +98,11 @@ def make_app(database_url: str, search_url: str, folder: Path):
                        "search_url": search_url})
 
 
-def prepare(database_url: str, search_url: str, folder: Path, datasets: int, fresh: bool):
+def prepare(database_url: str, search_url: str, folder: Path, datasets: int, fresh: bool,
+            index: bool = True):
     """An app on a database holding ``datasets`` generated datasets, indexed."""
     app = make_app(database_url, search_url, folder)
+    logging.getLogger("elastic_transport").setLevel(logging.WARNING)
     if fresh:
         upgrade(database_url)
         with app.app_context():
@@ -109,9 +112,11 @@ def prepare(database_url: str, search_url: str, folder: Path, datasets: int, fre
     with app.app_context():
         from catalog.search.upkeep import rebuild
 
-        started = time.perf_counter()
-        rebuild(batch_size=1000)
-        print(f"  indexed in {time.perf_counter() - started:.0f} s", flush=True)
+        if index or fresh:
+            started = time.perf_counter()
+            rebuild(batch_size=1000)
+            print(f"  indexed in {time.perf_counter() - started:.0f} s "
+                  f"(catalog search rebuild)", flush=True)
         staff = make_staff_user(app)
     return app, staff
 
@@ -146,6 +151,10 @@ def main() -> None:
     parser.add_argument("--postgres", default="", help="PostgreSQL server URL (optional)")
     parser.add_argument("--elasticsearch", default="", help="Elasticsearch URL (optional)")
     parser.add_argument("--noida", action="store_true", help="start noida-db for Elasticsearch")
+    parser.add_argument("--es-datasets", type=int, default=0,
+                        help="datasets for Elasticsearch (default: all; noida-db is slow)")
+    parser.add_argument("--reindex", action="store_true",
+                        help="rebuild the SQLite index even when reusing the database")
     arguments = parser.parse_args()
     random.seed(20261127)
     OUTPUT.mkdir(exist_ok=True)
@@ -157,7 +166,7 @@ def main() -> None:
     fresh = not sqlite_file.exists()
     sqlite_url = f"sqlite:///{sqlite_file}"
     print("SQLite:", "building" if fresh else f"reusing {sqlite_file}", flush=True)
-    app, staff = prepare(sqlite_url, "", folder, arguments.datasets, fresh)
+    app, staff = prepare(sqlite_url, "", folder, arguments.datasets, fresh, arguments.reindex)
     measure("SqlSearchIndex (SQLite FTS5)", app, staff, arguments.passes)
     app.extensions["search_index"] = baseline = SqlSearchIndex(app.extensions["db_engine"])
     baseline.store = LikeStore()
@@ -170,7 +179,11 @@ def main() -> None:
         if es_url:
             print("Elasticsearch:", es_url, flush=True)
             alias = f"{es_url.rstrip('/')}/bench-{uuid.uuid4().hex[:8]}"
-            es_app, staff = prepare(sqlite_url, alias, folder, arguments.datasets, False)
+            es_size = arguments.es_datasets or arguments.datasets
+            es_file = OUTPUT / f"search-{es_size}.sqlite"
+            es_app, staff = prepare(f"sqlite:///{es_file}", alias, folder, es_size,
+                                    not es_file.exists())
+            print(f"  ({es_size} datasets)", flush=True)
             measure("ElasticsearchIndex" + (" (noida-db)" if noida else ""), es_app, staff,
                     arguments.passes)
             index = es_app.extensions["search_index"]

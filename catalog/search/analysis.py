@@ -37,16 +37,16 @@ from catalog.search.text import (
 )
 from catalog.search.wareki import western_years
 
-# Weighted fields, most important first (the engines give them decreasing weights).
+# Weighted fields, most important first.
 FIELDS = ("title", "tags", "groups", "notes", "resources", "columns", "organization")
-FIELD_WEIGHTS = {"title": 10.0, "tags": 6.0, "groups": 4.0, "notes": 3.0, "resources": 2.0,
-                 "columns": 1.5, "organization": 1.0}
+# How every engine ranks: a dataset's tier is the highest N such that the whole query
+# matches within the first (8 - N) fields: 7 when it matches in the title alone, 6 within
+# title and tags, ... 1 when it needs the organization. Ties go to the most recently
+# modified. Cheap in every engine and the same in all of them.
+TIERS = tuple((len(FIELDS) + 1 - count, FIELDS[:count]) for count in range(1, len(FIELDS) + 1))
 # Short fields also get readings and romaji (cheap there, and where people look for them).
 _RICH_FIELDS = {"title", "tags", "groups", "organization", "columns"}
 _SKIPPED_POS = {"助詞", "助動詞", "補助記号", "空白", "記号"}
-# Alternatives other than the word itself are worth less when ranking (Elasticsearch
-# boosts them; the SQL engines rank them lower because they match fewer query terms).
-KIND_BOOSTS = {"word": 1.0, "synonym": 0.9, "parts": 0.7, "gram": 0.5, "fuzzy": 0.3}
 
 _local = threading.local()
 _PUNCTUATION = re.compile(r"[^\w\s]|_")
@@ -157,7 +157,8 @@ def document_terms(fields: dict[str, list[str]]) -> dict[str, list[str]]:
 
 @dataclass(frozen=True)
 class Alternative:
-    """All of ``terms`` must be in the dataset. ``kind`` is a key of :data:`KIND_BOOSTS`."""
+    """All of ``terms`` must be in the dataset. ``kind`` says where it came from: the
+    ``word`` itself, its ``parts``, ``gram``s, a ``synonym`` or a ``fuzzy`` correction."""
 
     terms: tuple[str, ...]
     kind: str = "word"
@@ -178,15 +179,12 @@ class Clause:
 
 @dataclass
 class MatchQuery:
-    """The analysed full-text part of a search: every clause must match; ``boosts``
-    (the whole typed phrase as grams) only raise the score of datasets that have them."""
+    """The analysed full-text part of a search: every clause must match."""
 
     clauses: list[Clause]
-    boosts: list[Alternative] = field(default_factory=list)
 
     def terms(self) -> set[str]:
-        return {t for c in self.clauses for a in c.alternatives for t in a.terms} | {
-            t for b in self.boosts for t in b.terms}
+        return {t for c in self.clauses for a in c.alternatives for t in a.terms}
 
 
 # Synonym groups: each normalised member -> the other members.
@@ -267,7 +265,6 @@ def analyze_query(
     synonyms = synonyms or {}
     pieces = nfkc(q).split()
     clauses: list[Clause] = []
-    boosts: list[Alternative] = []
     for piece in pieces:
         key = synonym_key(piece)
         if key in synonyms:
@@ -282,17 +279,12 @@ def analyze_query(
             for other in synonyms.get(synonym_key(clause.text), []):
                 clause.add(_alternative_terms(other), "synonym")
         clauses.extend(piece_clauses)
-        # The typed run as a whole ranks datasets that have it exactly (避難所 over 避難).
-        covered = {clause.text for clause in piece_clauses}
-        for run in cjk_runs(fold_kana(piece)):
-            if len(run) > 2 and run not in {fold_kana(text) for text in covered}:
-                boosts.append(Alternative(tuple(_unique(bigrams(run))), "gram"))
     clauses = [clause for clause in clauses if clause.alternatives]
     if not clauses:
         return None
     if known is not None and near is not None:
         _add_corrections(clauses, known, near, synonyms)
-    return MatchQuery(clauses, boosts)
+    return MatchQuery(clauses)
 
 
 def _add_corrections(clauses: list[Clause], known: KnownTerms, near: NearTerms,
@@ -331,7 +323,7 @@ def compact(text: str) -> str:
 
 
 __all__ = [
-    "FIELDS", "FIELD_WEIGHTS", "KIND_BOOSTS", "Alternative", "Clause", "MatchQuery",
+    "FIELDS", "TIERS", "Alternative", "Clause", "MatchQuery",
     "Token", "analyze_query", "document_terms", "has_kanji", "synonym_key", "text_terms",
     "tokenize",
 ]

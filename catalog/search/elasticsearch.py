@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
 from access_control.policy import Visibility
-from catalog.search.analysis import FIELD_WEIGHTS, FIELDS, KIND_BOOSTS, Alternative, MatchQuery
+from catalog.search.analysis import FIELDS, TIERS, Alternative, MatchQuery
 from catalog.search.es_filters import filter_query
 from catalog.search.interfaces import SearchDocument, SearchQuery, SearchResult
 
@@ -68,30 +68,30 @@ def _source(document: SearchDocument) -> dict:
     return source
 
 
-def _alternative_query(alternative: Alternative) -> dict:
-    """All terms in the document (anywhere, like the SQL engines); scored by the best
-    field holding them all, weighted like the SQL engines' fields."""
-    boost = KIND_BOOSTS.get(alternative.kind, 1.0)
-    per_field = [
-        {"constant_score": {
-            "filter": {"bool": {"filter": [{"term": {name: term}} for term in alternative.terms]}},
-            "boost": FIELD_WEIGHTS[name] * boost}}
-        for name in FIELDS
-    ]
-    return {"bool": {
-        "filter": [{"term": {"all": term}} for term in alternative.terms],
-        "should": [{"dis_max": {"queries": per_field, "tie_breaker": 0.3}}],
-    }}
+def _within(match: MatchQuery, fields: tuple[str, ...]) -> dict:
+    """Every clause matches within ``fields`` (a term may be in any of them)."""
+    def alternative(alt: Alternative) -> dict:
+        if len(fields) == len(FIELDS):  # anywhere: the "all" field says it at once
+            return {"bool": {"filter": [{"term": {"all": term}} for term in alt.terms]}}
+        return {"bool": {"filter": [
+            {"bool": {"should": [{"term": {name: term}} for name in fields],
+                      "minimum_should_match": 1}}
+            for term in alt.terms]}}
+
+    return {"bool": {"filter": [
+        {"bool": {"should": [alternative(alt) for alt in clause.alternatives],
+                  "minimum_should_match": 1}}
+        for clause in match.clauses]}}
 
 
 def match_query(match: MatchQuery) -> dict:
-    """The Elasticsearch query of an analysed query (every clause must match)."""
-    clauses = [
-        {"bool": {"should": [_alternative_query(alt) for alt in clause.alternatives],
-                  "minimum_should_match": 1}}
-        for clause in match.clauses
-    ]
-    return {"bool": {"must": clauses, "should": [_alternative_query(b) for b in match.boosts]}}
+    """The Elasticsearch query of an analysed query: it matches when every clause does,
+    and scores the dataset's tier (:data:`catalog.search.analysis.TIERS`), as the SQL
+    engines rank."""
+    return {"dis_max": {"queries": [
+        {"constant_score": {"filter": _within(match, fields), "boost": tier}}
+        for tier, fields in TIERS
+    ]}}
 
 
 def visibility_query(visibility: Visibility) -> dict | None:

@@ -136,17 +136,27 @@ class SqlSearchIndex:
         with self.engine.connect() as connection:
             active, _building = self._generations(connection)
             matching = sa.select(Dataset.id).where(*conditions)
-            score = sa.literal(0.0)
+            score = sa.literal(0)
             if query.match is not None:
-                matches = self.store.matches(active, query.match)
-                matching = matching.join(matches, matches.c.dataset_id == Dataset.id)
-                score = matches.c.score
+                page_end = query.start + query.rows
+
+                def enough(hits, tier: int) -> bool:
+                    if query.sort[0][0] != "score":
+                        return "score" not in dict(query.sort)  # tiers decide nothing
+                    top = matching.join(hits, hits.c.dataset_id == Dataset.id).where(hits.c.tier >= tier)
+                    return connection.scalar(sa.select(sa.func.count()).select_from(
+                        top.limit(page_end).subquery())) >= page_end
+
+                hits = self.store.hits(connection, active, query.match, enough)
+                matching = matching.join(hits, hits.c.dataset_id == Dataset.id)
+                score = hits.c.tier
             count = connection.scalar(sa.select(sa.func.count()).select_from(matching.subquery()))
             ordered = matching.order_by(*self._order(query, score, connection.dialect.name))
             ids = list(connection.scalars(ordered.limit(query.rows).offset(query.start)))
             facets = {field: [] for field in query.facet_fields}
             if count and query.facet_fields:
                 facets = facet_counts(connection, query.facet_fields, matching, query.facet_limit)
+            connection.rollback()  # the SQLite engine's temporary table of hits
         return SearchResult(count=count or 0, ids=ids, facets=facets)
 
     @staticmethod
@@ -157,13 +167,15 @@ class SqlSearchIndex:
 
         columns = {"metadata_modified": Dataset.modified, "metadata_created": Dataset.created,
                    "name": text(Dataset.name), "title_string": text(Dataset.title)}
-        order = []
+        order, fields = [], [field for field, _direction in query.sort]
         for field, direction in query.sort:
             column = score if field == "score" else columns.get(field)
             if column is not None:
                 order.append(column.desc() if direction == "desc" else column.asc())
-        order.append(Dataset.modified.desc())
-        order.append(text(Dataset.name).asc())  # stable paging
+        if "metadata_modified" not in fields:
+            order.append(Dataset.modified.desc())
+        if "name" not in fields:
+            order.append(text(Dataset.name).asc())  # stable paging
         return order
 
 

@@ -8,14 +8,15 @@ a new generation while searches read the current one.
 
 from __future__ import annotations
 
-from typing import Iterable, Protocol
+from typing import Callable, Iterable, Protocol
 
 import sqlalchemy as sa
 
-from catalog.search.analysis import FIELD_WEIGHTS, FIELDS, Alternative, MatchQuery
+from catalog.search.analysis import FIELDS, TIERS, Alternative, MatchQuery
 from catalog.search.models import ENGINE_TABLE_PREFIX
 
 IndexRow = tuple[str, dict[str, list[str]]]  # dataset id, terms by field
+EnoughRanked = Callable[[sa.FromClause, int], bool]
 
 
 class TermStore(Protocol):
@@ -24,8 +25,12 @@ class TermStore(Protocol):
     def write(self, connection: sa.Connection, generation: int, rows: list[IndexRow]) -> None: ...
     def remove(self, connection: sa.Connection, generation: int, ids: list[str]) -> None: ...
     def clear(self, connection: sa.Connection, generation: int) -> None: ...
-    def matches(self, generation: int, match: MatchQuery) -> sa.Subquery:
-        """A subquery of (dataset_id, score) of the datasets matching ``match``."""
+    def hits(self, connection: sa.Connection, generation: int, match: MatchQuery,
+             enough: "EnoughRanked") -> sa.FromClause:
+        """(dataset_id, tier) of the datasets matching ``match`` (see
+        :data:`catalog.search.analysis.TIERS`). ``enough(hits, tier)`` says whether the
+        datasets of at least ``tier`` fill the page asked for, so that lower tiers need
+        not be told apart."""
 
 
 def _name(generation: int, suffix: str = "") -> str:
@@ -77,17 +82,36 @@ class Fts5Store:
         connection.exec_driver_sql(f"DELETE FROM {_name(generation, '_fts')}")
         connection.exec_driver_sql(f"DELETE FROM {_name(generation, '_docs')}")
 
-    def matches(self, generation, match):
+    def hits(self, connection, generation, match, enough):
+        """The matches go into a temporary table (one per connection) with their tier:
+        everything first, then the title tier, and the tiers between only when the title
+        tier does not fill the page. Each step is one read of the FTS5 index."""
         fts, docs = _name(generation, "_fts"), _name(generation, "_docs")
-        weights = ", ".join(str(FIELD_WEIGHTS[name]) for name in FIELDS)
-        statement = sa.text(
-            f"SELECT d.dataset_id AS dataset_id, -bm25({fts}, {weights}) AS score "
-            f"FROM {fts} JOIN {docs} d ON d.rowid = {fts}.rowid WHERE {fts} MATCH :expression "
-            # LIMIT keeps SQLite from flattening this into the outer join, where it would
-            # run the MATCH once per dataset row instead of once.
-            f"LIMIT -1"
-        ).bindparams(expression=fts5_expression(match))
-        return statement.columns(dataset_id=sa.String, score=sa.Float).subquery("matches")
+        connection.exec_driver_sql(
+            "CREATE TEMP TABLE IF NOT EXISTS search_hits_v2 (rowid INTEGER PRIMARY KEY, "
+            "dataset_id VARCHAR(36) NOT NULL, tier INTEGER NOT NULL)")
+        connection.exec_driver_sql("DELETE FROM temp.search_hits_v2")
+        expression = fts5_expression(match)
+        select_tier = (f"INSERT INTO temp.search_hits_v2 (rowid, dataset_id, tier) "
+                       f"SELECT f.rowid, d.dataset_id, ? FROM {fts} AS f JOIN {docs} AS d "
+                       f"ON d.rowid = f.rowid WHERE {fts} MATCH ? "
+                       f"ON CONFLICT (rowid) DO UPDATE SET tier = excluded.tier")
+        connection.exec_driver_sql(select_tier, (1, expression))
+        hits = sa.table("search_hits_v2", sa.column("dataset_id"), sa.column("tier"),
+                        schema="temp").alias("hits")
+        top, *rest = TIERS
+        connection.exec_driver_sql(select_tier, (top[0], _in_fields(expression, top[1])))
+        if not enough(hits, top[0]):
+            for tier, fields in reversed(rest[:-1]):  # lowest first: higher ones overwrite
+                connection.exec_driver_sql(select_tier.replace(
+                    "SET tier = excluded.tier", "SET tier = max(tier, excluded.tier)"),
+                    (tier, _in_fields(expression, fields)))
+        return hits
+
+
+def _in_fields(expression: str, fields: tuple[str, ...]) -> str:
+    """``expression`` matched within ``fields`` only (an FTS5 column filter)."""
+    return "{" + " ".join(fields) + "} : (" + expression + ")"
 
 
 def _fts5_alternative(alternative: Alternative) -> str:
@@ -95,15 +119,11 @@ def _fts5_alternative(alternative: Alternative) -> str:
 
 
 def _boolean(match: MatchQuery, render, and_: str, or_: str) -> str:
-    """The boolean form shared by FTS5 and tsquery: every clause, OR of alternatives;
-    boosts are ORed with the first clause so they rank without changing what matches."""
-    clauses = [
+    """The boolean form shared by FTS5 and tsquery: every clause, OR of alternatives."""
+    return f" {and_} ".join(
         "(" + f" {or_} ".join(render(alt) for alt in clause.alternatives) + ")"
         for clause in match.clauses
-    ]
-    if match.boosts:
-        clauses.append("(" + f" {or_} ".join([*(render(b) for b in match.boosts), clauses[0]]) + ")")
-    return f" {and_} ".join(clauses)
+    )
 
 
 def fts5_expression(match: MatchQuery) -> str:
@@ -111,44 +131,51 @@ def fts5_expression(match: MatchQuery) -> str:
     return _boolean(match, _fts5_alternative, "AND", "OR")
 
 
-# PostgreSQL weights: A title, B tags and categories, C description, D the rest.
-_PG_LABELS = {"title": "A", "tags": "B", "groups": "B", "notes": "C", "resources": "D",
-              "columns": "D", "organization": "D"}
-_PG_RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C, B, A
+# PostgreSQL: the main fields in one tsvector, labelled so a query can be limited to
+# the first 1-4 of them; resources, columns and organization each in their own.
+_PG_LABELS = {"title": "A", "tags": "B", "groups": "C", "notes": "D"}
+_PG_VECTORS = ("main", "resources", "columns", "organization")
 _MAX_POSITION = 16383
 
 
-def tsvector_literal(terms: dict[str, list[str]]) -> str:
+def tsvector_literal(terms: dict[str, list[str]], fields: tuple[str, ...], label=None) -> str:
     """A ``tsvector`` in its text form, built from our terms (PostgreSQL's own parser is
     bypassed: it would split terms again, differently per locale)."""
     positions: dict[str, list[str]] = {}
     position = 0
-    for name in FIELDS:
+    for name in fields:
+        mark = _PG_LABELS.get(name, "D") if label is None else label
         for term in terms.get(name, []):
             position = min(position + 1, _MAX_POSITION)
             entry = positions.setdefault(term, [])
             if len(entry) < 256:
-                entry.append(f"{position}{_PG_LABELS[name]}")
+                entry.append(f"{position}{mark}")
     return " ".join(f"'{term}':{','.join(marks)}" for term, marks in positions.items())
 
 
-def tsquery_literal(match: MatchQuery) -> str:
+def tsquery_literal(match: MatchQuery, labels: str = "") -> str:
+    """The tsquery of ``match``; with ``labels``, each term only in those labels."""
+    suffix = f":{labels}" if labels else ""
+
     def render(alternative: Alternative) -> str:
-        return "(" + " & ".join(f"'{term}'" for term in alternative.terms) + ")"
+        return "(" + " & ".join(f"'{term}'{suffix}" for term in alternative.terms) + ")"
 
     return _boolean(match, render, "&", "|")
 
 
+_ALL = "(main || resources || columns || organization)"
+
+
 class PostgresStore:
-    """PostgreSQL: one weighted ``tsvector`` per dataset with a GIN index."""
+    """PostgreSQL: ``tsvector`` columns with a GIN index over all of them."""
 
     def create(self, connection, generation):
         table = _name(generation)
+        vectors = ", ".join(f"{name} TSVECTOR NOT NULL" for name in _PG_VECTORS)
         connection.exec_driver_sql(
-            f"CREATE TABLE IF NOT EXISTS {table} (dataset_id VARCHAR(36) PRIMARY KEY, "
-            f"terms TSVECTOR NOT NULL)")
+            f"CREATE TABLE IF NOT EXISTS {table} (dataset_id VARCHAR(36) PRIMARY KEY, {vectors})")
         connection.exec_driver_sql(
-            f"CREATE INDEX IF NOT EXISTS {table}_terms ON {table} USING GIN (terms)")
+            f"CREATE INDEX IF NOT EXISTS {table}_terms ON {table} USING GIN ({_ALL})")
 
     def drop(self, connection, generation):
         connection.exec_driver_sql(f"DROP TABLE IF EXISTS {_name(generation)}")
@@ -162,22 +189,47 @@ class PostgresStore:
         if not rows:
             return
         table = _name(generation)
+        casts = ", ".join(f"CAST(:{name} AS tsvector)" for name in _PG_VECTORS)
+        updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in _PG_VECTORS)
         connection.execute(
-            sa.text(f"INSERT INTO {table} (dataset_id, terms) VALUES (:id, CAST(:terms AS tsvector)) "
-                    f"ON CONFLICT (dataset_id) DO UPDATE SET terms = EXCLUDED.terms"),
-            [{"id": dataset_id, "terms": tsvector_literal(terms)} for dataset_id, terms in rows],
+            sa.text(f"INSERT INTO {table} (dataset_id, {', '.join(_PG_VECTORS)}) VALUES (:id, {casts}) "
+                    f"ON CONFLICT (dataset_id) DO UPDATE SET {updates}"),
+            [{"id": dataset_id,
+              "main": tsvector_literal(terms, FIELDS[:4]),
+              "resources": tsvector_literal(terms, ("resources",), "D"),
+              "columns": tsvector_literal(terms, ("columns",), "D"),
+              "organization": tsvector_literal(terms, ("organization",), "D")}
+             for dataset_id, terms in rows],
         )
 
     def clear(self, connection, generation):
         connection.exec_driver_sql(f"DELETE FROM {_name(generation)}")
 
-    def matches(self, generation, match):
+    def hits(self, connection, generation, match, enough):
+        """Tiers are computed per matching row (``@@`` on the row's own vectors)."""
         table = _name(generation)
+        cases = []
+        for tier, fields in TIERS[:-1]:
+            if len(fields) <= 4:
+                labels = "".join(_PG_LABELS[name] for name in fields)
+                cases.append(f"WHEN main @@ CAST(:q_{labels} AS tsquery) THEN {tier}")
+            else:
+                cases.append(f"WHEN {_vector_for(fields)} @@ CAST(:q AS tsquery) THEN {tier}")
+        parameters = {"q": tsquery_literal(match)}
+        for _tier, fields in TIERS[:4]:
+            labels = "".join(_PG_LABELS[name] for name in fields)
+            parameters[f"q_{labels}"] = tsquery_literal(match, labels)
         statement = sa.text(
-            f"SELECT dataset_id, ts_rank('{_PG_RANK_WEIGHTS}', terms, q) AS score "
-            f"FROM {table}, CAST(:query AS tsquery) AS q WHERE terms @@ q"
-        ).bindparams(query=tsquery_literal(match))
-        return statement.columns(dataset_id=sa.String, score=sa.Float).subquery("matches")
+            f"SELECT dataset_id, CASE {' '.join(cases)} ELSE 1 END AS tier "
+            f"FROM {table} WHERE {_ALL} @@ CAST(:q AS tsquery)"
+        ).bindparams(**parameters)
+        return statement.columns(dataset_id=sa.String, tier=sa.Integer).subquery("hits")
+
+
+def _vector_for(fields: tuple[str, ...]) -> str:
+    """The concatenated vectors holding exactly ``fields`` (the main four and more)."""
+    extra = [name for name in fields if name not in _PG_LABELS]
+    return "(" + " || ".join(["main", *extra]) + ")"
 
 
 def _chunks(items: Iterable, size: int):
