@@ -83,13 +83,13 @@ def make_staff_user(app) -> str:
 class LikeStore:
     """The baseline: every typed word a substring (LIKE) of the title or description."""
 
-    def matches(self, _generation: int, match: MatchQuery) -> sa.Subquery:
+    def hits(self, _connection, _generation: int, match: MatchQuery, _enough) -> sa.Subquery:
         conditions = []
         for clause in match.clauses:
             pattern = "%" + clause.text.replace("%", "").replace("_", "") + "%"
             conditions.append(sa.or_(Dataset.title.like(pattern), Dataset.notes.like(pattern)))
         score = sa.case((Dataset.title.like("%" + match.clauses[0].text + "%"), 1.0), else_=0.0)
-        return (sa.select(Dataset.id.label("dataset_id"), score.label("score"))
+        return (sa.select(Dataset.id.label("dataset_id"), score.label("tier"))
                 .where(*conditions).subquery("matches"))
 
     def create(self, *_args) -> None:

@@ -111,16 +111,18 @@ def package_search(context: Context, data: dict) -> dict:
     if not as_bool(data.get("include_private"), True):
         seen_by = seen_by.open_only()
     result = search_index().search(query, seen_by)
-    # The index may lag a change by a moment: re-check visibility on the rows returned.
+    # The index may lag a change by a moment: re-check visibility on the rows returned
+    # (in Python: as a SQL condition it could lead SQLite away from the primary key).
     datasets = {
         dataset.id: dataset
         for dataset in context.db.scalars(
             sa.select(Dataset)
-            .where(Dataset.id.in_(result.ids), Dataset.state == "active",
-                   seen_by.dataset_clause())
+            .where(Dataset.id.in_(result.ids))
             .options(selectinload(Dataset.resources), selectinload(Dataset.tags),
                      selectinload(Dataset.groups))
         )
+        if dataset.state == "active"
+        and seen_by.allows(dataset.access_level, dataset.owner_org_id, dataset.id)
     }
     search_facets, facets = {}, {}
     for field, items in result.facets.items():
@@ -172,9 +174,10 @@ def package_autocomplete(context: Context, data: dict) -> list[dict]:
             .order_by(Dataset.modified.desc()).limit(limit - len(ids)))]
     rows = {
         dataset_id: (name, title)
-        for dataset_id, name, title in context.db.execute(
-            sa.select(Dataset.id, Dataset.name, Dataset.title).where(
-                Dataset.id.in_(ids), Dataset.state == "active", seen_by.dataset_clause()))
+        for dataset_id, name, title, state, level, org in context.db.execute(
+            sa.select(Dataset.id, Dataset.name, Dataset.title, Dataset.state,
+                      Dataset.access_level, Dataset.owner_org_id).where(Dataset.id.in_(ids)))
+        if state == "active" and seen_by.allows(level, org, dataset_id)
     }
     return [
         {"name": rows[i][0], "title": rows[i][1], "match_field": "title",

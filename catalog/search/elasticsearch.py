@@ -8,6 +8,7 @@ an alias; ``catalog search rebuild`` fills a new index and swaps the alias atomi
 from __future__ import annotations
 
 import uuid
+from datetime import timezone
 from typing import Iterable
 from urllib.parse import urlsplit
 
@@ -22,20 +23,23 @@ DEFAULT_ALIAS = "catalog-datasets"
 _KEYWORDS = ("id", "name", "owner_org", "organization", "groups", "tags", "res_format",
              "res_format_lower", "license_id", "access_level", "frequency", "state", "type",
              "title_sort")
-_SORT_FIELDS = {"metadata_modified": "metadata_modified", "metadata_created": "metadata_created",
+# Dates sort on microseconds, as stored by the catalog (Elasticsearch dates keep only
+# milliseconds, and a tie would be broken differently from the SQL engine).
+_SORT_FIELDS = {"metadata_modified": "modified_us", "metadata_created": "created_us",
                 "title_string": "title_sort", "name": "name", "views_recent": "views_recent"}
 _MAX_FACET_VALUES = 10000
 
 
 def _mappings() -> dict:
     text = {"type": "text", "analyzer": "terms", "norms": True}
-    properties = {name: dict(text) for name in FIELDS}
+    properties = {f"{name}_terms": dict(text) for name in FIELDS}
     properties["all"] = {"type": "text", "analyzer": "terms", "norms": False}
     properties.update({name: {"type": "keyword"} for name in _KEYWORDS})
     properties.update({
         "metadata_modified": {"type": "date"}, "metadata_created": {"type": "date"},
         "num_resources": {"type": "integer"}, "num_tags": {"type": "integer"},
         "views_recent": {"type": "integer"},
+        "modified_us": {"type": "long"}, "created_us": {"type": "long"},
     })
     return {"dynamic": "strict", "properties": properties}
 
@@ -49,7 +53,7 @@ _SETTINGS = {
 
 def _source(document: SearchDocument) -> dict:
     terms = document.terms
-    source = {name: " ".join(terms[name]) for name in FIELDS}
+    source = {f"{name}_terms": " ".join(terms[name]) for name in FIELDS}
     source["all"] = " ".join(term for name in FIELDS for term in terms[name])
     source.update(
         id=document.id, name=document.name, owner_org=document.owner_org,
@@ -64,8 +68,15 @@ def _source(document: SearchDocument) -> dict:
         metadata_created=document.metadata_created.isoformat(),
         num_resources=document.num_resources, num_tags=document.num_tags,
         views_recent=document.views_recent,
+        modified_us=_microseconds(document.metadata_modified),
+        created_us=_microseconds(document.metadata_created),
     )
     return source
+
+
+def _microseconds(moment) -> int:
+    """Microseconds since the epoch of a naive UTC timestamp."""
+    return int(moment.replace(tzinfo=timezone.utc).timestamp()) * 1_000_000 + moment.microsecond
 
 
 def _within(match: MatchQuery, fields: tuple[str, ...]) -> dict:
@@ -74,7 +85,7 @@ def _within(match: MatchQuery, fields: tuple[str, ...]) -> dict:
         if len(fields) == len(FIELDS):  # anywhere: the "all" field says it at once
             return {"bool": {"filter": [{"term": {"all": term}} for term in alt.terms]}}
         return {"bool": {"filter": [
-            {"bool": {"should": [{"term": {name: term}} for name in fields],
+            {"bool": {"should": [{"term": {f"{name}_terms": term}} for name in fields],
                       "minimum_should_match": 1}}
             for term in alt.terms]}}
 
@@ -241,4 +252,9 @@ class ElasticsearchIndex:
                 sort.append({"_score": {"order": direction}})
             elif field in _SORT_FIELDS:
                 sort.append({_SORT_FIELDS[field]: {"order": direction}})
-        return sort + [{"metadata_modified": {"order": "desc"}}, {"name": {"order": "asc"}}]
+        fields = {field for field, _direction in query.sort}
+        if "metadata_modified" not in fields:
+            sort.append({"modified_us": {"order": "desc"}})
+        if "name" not in fields:
+            sort.append({"name": {"order": "asc"}})
+        return sort

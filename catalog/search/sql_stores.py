@@ -84,8 +84,8 @@ class Fts5Store:
 
     def hits(self, connection, generation, match, enough):
         """The matches go into a temporary table (one per connection) with their tier:
-        everything first, then the title tier, and the tiers between only when the title
-        tier does not fill the page. Each step is one read of the FTS5 index."""
+        everything first, then each tier from the title down, stopping once the page is
+        full (lower tiers cannot reach it). Each step is one read of the FTS5 index."""
         fts, docs = _name(generation, "_fts"), _name(generation, "_docs")
         connection.exec_driver_sql(
             "CREATE TEMP TABLE IF NOT EXISTS search_hits_v2 (rowid INTEGER PRIMARY KEY, "
@@ -99,13 +99,11 @@ class Fts5Store:
         connection.exec_driver_sql(select_tier, (1, expression))
         hits = sa.table("search_hits_v2", sa.column("dataset_id"), sa.column("tier"),
                         schema="temp").alias("hits")
-        top, *rest = TIERS
-        connection.exec_driver_sql(select_tier, (top[0], _in_fields(expression, top[1])))
-        if not enough(hits, top[0]):
-            for tier, fields in reversed(rest[:-1]):  # lowest first: higher ones overwrite
-                connection.exec_driver_sql(select_tier.replace(
-                    "SET tier = excluded.tier", "SET tier = max(tier, excluded.tier)"),
-                    (tier, _in_fields(expression, fields)))
+        keep_best = select_tier.replace("SET tier = excluded.tier", "SET tier = max(tier, excluded.tier)")
+        for tier, fields in TIERS[:-1]:  # best first, until the page is full
+            connection.exec_driver_sql(keep_best, (tier, _in_fields(expression, fields)))
+            if enough(hits, tier):
+                break
         return hits
 
 
