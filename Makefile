@@ -4,14 +4,14 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 MO := catalog/translations/ja/LC_MESSAGES/messages.mo
 
-.PHONY: run test install install-test translations clean
+.PHONY: run test install install-test translations browser-deps clean
 
 run: install translations
 	$(BIN)/catalog init
 	$(BIN)/catalog demo
 	$(BIN)/catalog serve --host 127.0.0.1 --port 5000
 
-test: install-test translations
+test: install-test translations browser-deps
 	$(BIN)/pytest
 
 install: $(VENV)/.installed
@@ -29,6 +29,18 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 translations: $(MO)
 
+# The browser tests drive Debian's Chromium through Playwright (never `playwright install`,
+# which downloads a browser build) and check accessibility with axe-core from npm.
+# A Japanese font makes the screenshots readable. Both steps do nothing when already done.
+CHROMIUM ?= /usr/bin/chromium
+browser-deps: node_modules/.package-lock.json
+	@test -x $(CHROMIUM) && test -n "$$(fc-list :lang=ja 2>/dev/null)" || { apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-ipafont-gothic; }
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 $(MO): catalog/translations/ja/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d catalog/translations
 
@@ -42,4 +54,4 @@ messages: install
 	  -d catalog/translations
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache node_modules test-artifacts

@@ -9,14 +9,13 @@ from flask_babel import gettext as _
 
 from access_control.models import ApiToken, User
 from access_control.policy import Action, can
-from access_control.tokens import create_token, revoke_token
-from access_control.users import create_user, user_dict
+from access_control.tokens import create_token, find_token, revoke_token
+from access_control.users import create_user, find_user, user_dict
 from catalog.api.context import Context
 from catalog.api.errors import NotAuthorized, NotFound
 from catalog.api.registry import action
 from catalog.api.validation import as_bool, as_int, require
 from catalog.db import utcnow
-from catalog.organizations.services import find_user
 
 
 def _user(context: Context, reference) -> User:
@@ -145,9 +144,6 @@ def api_token_revoke(context: Context, data: dict) -> None:
 
     :param jti: the token id (``id`` also accepted); or ``token``: the secret itself
     """
-    from access_control.tokens import find_token
-
-    token = None
     if data.get("token"):
         token = find_token(context.db, str(data["token"]))
     else:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from access_control.grants import GrantPermission
 from access_control.levels import AccessLevel
 from access_control.principals import Principal
-from access_control.roles import OrgRole
+from access_control.roles import OrgRole, SiteRole
 
 
 class Action(StrEnum):
@@ -37,6 +37,11 @@ class Action(StrEnum):
     SEE_USER = "see_user"  # User: full profile (email, memberships)
     CREATE_USER = "create_user"  # None
     MANAGE_TOKENS = "manage_tokens"  # User whose tokens are managed
+    MANAGE_SHOWCASES = "manage_showcases"  # None: create, edit and moderate use cases
+    MANAGE_SITE_ROLES = "manage_site_roles"  # None: give or take site roles (sysadmins)
+    VIEW_HARVEST = "view_harvest"  # None: see harvest sources, jobs and reports
+    MANAGE_HARVEST = "manage_harvest"  # Organization the source harvests into
+    HARVEST_SERVER_RESOURCES = "harvest_server_resources"  # None: sql sources, file paths
 
 
 @dataclass(frozen=True)
@@ -136,13 +141,18 @@ def can(principal: Principal, action: Action, obj=None) -> bool:
             return principal.has_org_role(obj.owner_org_id, OrgRole.ADMIN)
         case Action.MANAGE_ORGANIZATION:
             return principal.has_org_role(obj.id, OrgRole.ADMIN)
-        case Action.LIST_USERS:
+        case Action.LIST_USERS | Action.VIEW_HARVEST:
             return principal.is_staff
+        case Action.MANAGE_SHOWCASES:
+            return principal.is_staff and SiteRole.SHOWCASE_ADMIN in principal.site_roles
+        case Action.MANAGE_HARVEST:
+            return principal.has_org_role(obj.id, OrgRole.ADMIN)
         case Action.SEE_USER | Action.MANAGE_TOKENS:
             return obj is not None and obj.id == principal.user_id
         case _:
             # PURGE, CREATE_ORGANIZATION, DELETE_ORGANIZATION, MANAGE_GROUPS, CREATE_USER,
-            # MANAGE_SEARCH
+            # HARVEST_SERVER_RESOURCES (it reaches the catalog server's network and files),
+            # MANAGE_SITE_ROLES, MANAGE_SEARCH
             return False
 
 

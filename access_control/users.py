@@ -17,6 +17,13 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 8
 
 
+def find_user(db: Session, reference: str | None) -> User | None:
+    """The user with this id or name (any state), or ``None``."""
+    if not reference:
+        return None
+    return db.scalar(sa.select(User).where(sa.or_(User.id == reference, User.name == reference)))
+
+
 def create_user(
     db: Session,
     name: str,

@@ -24,6 +24,9 @@ ACTION_MODULES = (
     "catalog.search.actions",
     "catalog.search.synonyms",
     "access_control.actions",
+    "catalog.showcase.actions",
+    "catalog.publishing.actions",
+    "harvesters.actions",
 )
 
 
@@ -35,6 +38,7 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     """
     import importlib
 
+    import harvesters
     from catalog import db, i18n, search, storage
     from catalog.api import http as api_http
     from catalog.web import init_app as init_web
@@ -68,4 +72,5 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
         importlib.import_module(module)
     app.register_blueprint(api_http.blueprint)
     init_web(app)
+    harvesters.init_app(app)
     return app

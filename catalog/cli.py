@@ -92,7 +92,7 @@ def token_create(username: str, label: str) -> None:
     """Create an API token for USERNAME and print it (shown only once)."""
     from access_control.tokens import create_token
     from catalog import db
-    from catalog.organizations.services import find_user
+    from access_control.users import find_user
 
     found = find_user(db.session(), username)
     if found is None:
@@ -138,7 +138,8 @@ def member() -> None:
 def member_add(organization: str, username: str, role: str) -> None:
     """Give USERNAME a ROLE in ORGANIZATION."""
     from catalog import db
-    from catalog.organizations.services import find_organization, find_user, set_member
+    from access_control.users import find_user
+    from catalog.organizations.services import find_organization, set_member
 
     found_org = find_organization(db.session(), organization)
     found_user = find_user(db.session(), username)
@@ -163,10 +164,12 @@ def search_reindex() -> None:
     from catalog.datasets.models import Dataset
     from catalog.search import mark_stale, process_outbox
 
-    for dataset_id in db.session().scalars(sa.select(Dataset.id)):
+    dataset_ids = list(db.session().scalars(sa.select(Dataset.id)))
+    for dataset_id in dataset_ids:
         mark_stale(db.session(), dataset_id)
-    db.session().commit()
-    click.echo(f"indexed {process_outbox()} datasets")
+    db.session().commit()  # the outbox is drained right after the commit
+    process_outbox()  # and again, in case another process left entries behind
+    click.echo(f"indexed {len(dataset_ids)} datasets")
 
 
 @search.command("rebuild")
@@ -187,3 +190,8 @@ def search_drain() -> None:
     from catalog.search import process_outbox
 
     click.echo(f"indexed {process_outbox()} pending entries")
+
+
+from harvesters.cli import harvest  # noqa: E402 - the harvest commands join the main group
+
+main.add_command(harvest)

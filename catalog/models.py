@@ -6,6 +6,9 @@ from catalog.datasets import models as _datasets  # noqa: F401
 from catalog.db import Base
 from catalog.groups import models as _groups  # noqa: F401
 from catalog.organizations import models as _organizations  # noqa: F401
+from catalog.publishing import models as _publishing  # noqa: F401
 from catalog.search import models as _search  # noqa: F401
+from catalog.showcase import models as _showcase  # noqa: F401
+from harvesters import models as _harvesters  # noqa: F401
 
 metadata = Base.metadata

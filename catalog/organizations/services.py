@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from access_control.models import User
+from access_control.users import find_user
 from access_control.roles import OrgRole
 from catalog.api.errors import NotFound, ValidationError
 from catalog.api.validation import as_list
@@ -24,12 +25,6 @@ def find_organization(db: Session, reference: str | None) -> Organization | None
             sa.or_(Organization.id == reference, Organization.name == reference)
         )
     )
-
-
-def find_user(db: Session, reference: str | None) -> User | None:
-    if not reference:
-        return None
-    return db.scalar(sa.select(User).where(sa.or_(User.id == reference, User.name == reference)))
 
 
 def apply_organization(

@@ -17,8 +17,8 @@ from catalog.groups.models import Group
 from catalog.organizations.models import Organization
 from catalog.search import search_index
 from catalog.search.analysis import MatchQuery, analyze_query
-from catalog.search.interfaces import SearchQuery
-from catalog.search.query import MAX_QUERY_LENGTH, And, parse_filter
+from catalog.search.interfaces import SearchQuery, SearchResult
+from catalog.search.query import MAX_QUERY_LENGTH, And, parse_filter, split_fielded_query
 from catalog.search.suggestions import did_you_mean
 from catalog.search.synonyms import load_synonyms
 from catalog.search.vocabulary import known_terms, near_terms
@@ -63,7 +63,8 @@ def build_query(data: dict, context: Context | None = None) -> SearchQuery:
     if len(q) > MAX_QUERY_LENGTH:
         raise SearchQueryError(_("The query is too long (at most %(n)s characters)",
                                  n=MAX_QUERY_LENGTH))
-    filters = [parse_filter(str(fq)) for fq in as_list(data.get("fq"), "fq")]
+    q, fielded = split_fielded_query(q)
+    filters = [fielded] + [parse_filter(str(fq)) for fq in as_list(data.get("fq"), "fq")]
     filters += [parse_filter(str(fq)) for fq in as_list(data.get("fq_list"), "fq_list")]
     filters = [f for f in filters if f is not None]
     facet_fields = [str(f) for f in as_list(data.get("facet.field"), "facet.field")]
@@ -110,7 +111,10 @@ def package_search(context: Context, data: dict) -> dict:
     seen_by = visibility(context.principal)
     if not as_bool(data.get("include_private"), True):
         seen_by = seen_by.open_only()
-    result = search_index().search(query, seen_by)
+    if query.q and query.match is None:  # only particles and punctuation: nothing to find
+        result = SearchResult(count=0, ids=[], facets={field: [] for field in query.facet_fields})
+    else:
+        result = search_index().search(query, seen_by)
     # The index may lag a change by a moment: re-check visibility on the rows returned
     # (in Python: as a SQL condition it could lead SQLite away from the primary key).
     datasets = {

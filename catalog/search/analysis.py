@@ -30,7 +30,6 @@ from catalog.search.text import (
     cjk_runs,
     english_stem,
     fold_kana,
-    has_kanji,
     is_ascii_word,
     is_kana,
     romaji,
@@ -242,12 +241,20 @@ def _piece_clauses(piece: str) -> list[Clause]:
         clause.add([str(year)], "word")
         clauses.append(clause)
         covered.append((start, end))
+    single_chars = False
     for token in tokenize(piece):
         inside_year = any(s <= token.start < e for s, e in covered)
         single_char = len(clean_term(token.surface)) == 1 and not token.surface.isdigit()
+        single_chars |= token.content and single_char
         if not token.content or inside_year or (single_char and len(clean_term(piece)) > 1):
             continue  # particles, era years (done above), and one-kanji affixes (所, 数, 別)
         clauses.append(_token_clause(token, piece))
+    if not clauses and single_chars:
+        # Only one-character words (宿/白/者): search the typed text as a whole.
+        clause = Clause(piece)
+        clause.add([folded], "word")
+        clause.add([gram for run in cjk_runs(folded) for gram in bigrams(run)], "gram")
+        clauses.append(clause)
     return clauses
 
 
@@ -303,27 +310,7 @@ def _add_corrections(clauses: list[Clause], known: KnownTerms, near: NearTerms,
                 clause.add(_alternative_terms(other), "fuzzy")
 
 
-def query_words(q: str) -> list[str]:
-    """The word terms a query looks for, for highlighting and suggestions."""
-    match = analyze_query(q)
-    return [] if match is None else sorted(t for t in match.terms() if not t.startswith("_"))
-
-
-def year_terms(text: str) -> list[str]:
-    """Western years mentioned in ``text`` as era years (for tests and tooling)."""
-    return [str(year) for _s, _e, year in western_years(fold_kana(nfkc(text)))]
-
-
-_SPACES = re.compile(r"\s+")
-
-
-def compact(text: str) -> str:
-    """Whitespace collapsed (for display)."""
-    return _SPACES.sub(" ", text).strip()
-
-
 __all__ = [
     "FIELDS", "TIERS", "Alternative", "Clause", "MatchQuery",
-    "Token", "analyze_query", "document_terms", "has_kanji", "synonym_key", "text_terms",
-    "tokenize",
+    "Token", "analyze_query", "document_terms", "synonym_key", "text_terms", "tokenize",
 ]

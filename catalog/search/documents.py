@@ -7,11 +7,12 @@ from catalog.search.analysis import document_terms
 from catalog.search.interfaces import SearchDocument
 
 
-def build_document(dataset: Dataset, column_text: list[str] | None = None) -> SearchDocument:
+def build_document(dataset: Dataset, column_text: list[str] | None = None,
+                   views_recent: int = 0) -> SearchDocument:
     """The search document of ``dataset`` (all of it: visibility is applied at query time).
 
     ``column_text`` holds the column names, titles and descriptions of the dataset's
-    ingested tables (see :func:`catalog.search.upkeep.column_texts`)."""
+    ingested tables; ``views_recent`` its recent use (for sorting by popularity)."""
     resources = dataset.resources
     return SearchDocument(
         id=dataset.id,
@@ -38,6 +39,7 @@ def build_document(dataset: Dataset, column_text: list[str] | None = None) -> Se
         num_tags=len(dataset.tags),
         group_titles=[group.title for group in dataset.groups if group.title],
         type=dataset.type,
+        views_recent=views_recent,
     )
 
 

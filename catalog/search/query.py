@@ -80,6 +80,24 @@ def parse_filter(text: str) -> Filter | None:
     return result
 
 
+_FIELDED_TERM = re.compile(r'(?<!\S)([a-z_]+):("(?:[^"\\]|\\.)*"|\S+)')
+
+
+def split_fielded_query(q: str) -> tuple[str, Filter | None]:
+    """Separate ``field:value`` clauses from the words of a ``q`` (Solr accepts both in
+    q; CKAN clients such as frictionless send ``q=organization:name``)."""
+    clauses: list[str] = []
+
+    def take(match: re.Match) -> str:
+        if match.group(1) in FIELDS:
+            clauses.append(match.group(0))
+            return " "
+        return match.group(0)
+
+    words = " ".join(_FIELDED_TERM.sub(take, q).split())
+    return words, parse_filter(" ".join(clauses)) if clauses else None
+
+
 def _tokenize(text: str) -> list[tuple[str, str, int, int]]:
     """Tokens as (kind, value, start, end); positions let values re-join across colons."""
     tokens, position = [], 0

@@ -166,7 +166,8 @@ class SqlSearchIndex:
             return column.collate("C") if dialect == "postgresql" else column
 
         columns = {"metadata_modified": Dataset.modified, "metadata_created": Dataset.created,
-                   "name": text(Dataset.name), "title_string": text(Dataset.title)}
+                   "name": text(Dataset.name), "title_string": text(Dataset.title),
+                   "views_recent": _views_recent()}
         order, fields = [], [field for field, _direction in query.sort]
         for field, direction in query.sort:
             column = score if field == "score" else columns.get(field)
@@ -177,6 +178,21 @@ class SqlSearchIndex:
         if "name" not in fields:
             order.append(text(Dataset.name).asc())  # stable paging
         return order
+
+
+def _views_recent() -> sa.ColumnElement:
+    """Recent use of each dataset (the popularity ranking's measure), read live."""
+    from datetime import timedelta
+
+    from catalog.db import utcnow
+    from catalog.publishing.models import DatasetDailyCount
+    from catalog.publishing.popularity import DOWNLOAD_WEIGHT, RANKING_DAYS
+
+    since = utcnow().date() - timedelta(days=RANKING_DAYS)
+    used = sa.func.sum(DatasetDailyCount.views + DOWNLOAD_WEIGHT * DatasetDailyCount.downloads)
+    return sa.func.coalesce(
+        sa.select(used).where(DatasetDailyCount.dataset_id == Dataset.id,
+                              DatasetDailyCount.day >= since).scalar_subquery(), 0)
 
 
 def facet_counts(connection, fields: tuple[str, ...], matching: sa.Select,

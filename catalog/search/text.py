@@ -54,10 +54,6 @@ def is_kana(text: str) -> bool:
     return bool(text) and all("\u3041" <= c <= "\u309f" or c == "\u30fc" for c in text)
 
 
-def has_kanji(text: str) -> bool:
-    return any("\u4e00" <= c <= "\u9fff" or c == "\u3005" for c in text)
-
-
 def is_ascii_word(text: str) -> bool:
     return bool(_ASCII_WORD.fullmatch(text))
 

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 @event.listens_for(Session, "after_commit")
 def _drain_after_commit(db: Session) -> None:
+    if db.in_nested_transaction():
+        return  # a SAVEPOINT released: the real commit is still to come
     if db.info.pop("search_stale", False) and has_app_context():
         try:
             process_outbox()
@@ -38,8 +40,9 @@ def _drain_after_commit(db: Session) -> None:
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _forget_on_rollback(db: Session, _previous) -> None:
-    db.info.pop("search_stale", None)
+def _forget_on_rollback(db: Session, previous) -> None:
+    if not previous.nested:  # rolling back to a SAVEPOINT keeps the rest of the work
+        db.info.pop("search_stale", None)
 
 
 @event.listens_for(Session, "before_flush")
@@ -67,6 +70,15 @@ def _begin_locked(connection: sa.Connection) -> None:
     write lock now rather than at the first write)."""
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _documents(connection: sa.Connection, datasets: list[Dataset]) -> list:
+    """Search documents of ``datasets``, with their recent use."""
+    from catalog.publishing.popularity import recent_counts
+
+    with Session(bind=connection) as db:
+        used = recent_counts(db, [dataset.id for dataset in datasets])
+    return [build_document(dataset, views_recent=used.get(dataset.id, 0)) for dataset in datasets]
 
 
 def _load_datasets(connection: sa.Connection, dataset_ids) -> list[Dataset]:
@@ -109,7 +121,7 @@ def process_outbox(batch_size: int = 200) -> int:
                 return processed
             dataset_ids = {dataset_id for _, dataset_id in rows}
             active = [d for d in _load_datasets(connection, dataset_ids) if d.state == "active"]
-            documents = [build_document(dataset) for dataset in active]
+            documents = _documents(connection, active)
             index.index(documents, connection=connection)
             gone = dataset_ids - {dataset.id for dataset in active}
             if gone:
@@ -138,8 +150,8 @@ def rebuild(batch_size: int = 500, progress: Callable[[int], None] | None = None
                 if not ids:
                     connection.rollback()
                     break
-                documents = [build_document(d) for d in _load_datasets(connection, ids)
-                             if d.state == "active"]
+                documents = _documents(connection, [
+                    d for d in _load_datasets(connection, ids) if d.state == "active"])
                 index.index_rebuild(documents, connection=connection)
                 add_vocabulary(connection, documents)
                 connection.commit()

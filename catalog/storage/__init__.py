@@ -46,13 +46,19 @@ def delete_after_commit(db: Session, store: FileStore, key: str) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _delete_doomed_files(db: Session) -> None:
+    if db.in_nested_transaction():
+        return  # a SAVEPOINT released: the real commit is still to come
     db.info.pop("new_files", None)
     for store, key in db.info.pop("doomed_files", []):
         store.delete(key)
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _delete_new_files(db: Session, _previous_transaction) -> None:
+def _delete_new_files(db: Session, previous_transaction) -> None:
+    if previous_transaction.nested:
+        # Rolling back to a SAVEPOINT keeps the rest of the transaction's work and its
+        # files; a file stored inside the savepoint stays unreferenced (harmless).
+        return
     db.info.pop("doomed_files", None)
     for store, key in db.info.pop("new_files", []):
         store.delete(key)

@@ -37,10 +37,13 @@ def url_with_lang(code: str) -> str:
 
 def init_app(app: Flask) -> None:
     from catalog.search.highlight import highlight
-    from catalog.web import datasets, home, organizations, search_admin
+    from catalog.web import (datasets, home, organizations, pages, partials, publishing,
+                             search_admin, showcases)
 
-    for module in (home, datasets, organizations, search_admin):
+    # publishing before datasets: /dataset/<name>.ttl must win over /dataset/<reference>
+    for module in (home, publishing, datasets, organizations, showcases, pages, search_admin):
         app.register_blueprint(module.blueprint)
+    partials.init_app(app)
     app.jinja_env.filters.update(
         markdown=render_markdown,
         summary=plain_summary,

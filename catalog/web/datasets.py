@@ -11,6 +11,7 @@ from catalog.api.errors import NotAuthorized, NotFound
 from catalog.datasets.licenses import get_license
 from catalog.datasets.lookup import resource_for
 from catalog.datasets.vocabularies import get_frequency
+from catalog.publishing.popularity import Hit, count_request
 from catalog.storage import file_store
 from catalog.web.actions import call_action
 from catalog.web.search_params import PAGE_SIZE, SORT_OPTIONS, SearchParams
@@ -37,6 +38,7 @@ def show(reference: str):
     dataset = call_action("package_show", {"id": reference})
     if reference != dataset["name"]:
         return redirect(url_for("datasets.show", reference=dataset["name"]), 301)
+    count_request(dataset["id"], Hit.VIEW)
     return render_template(
         "datasets/show.html",
         dataset=dataset,
@@ -62,6 +64,7 @@ def download(dataset_id: str, resource_id: str, filename: str | None = None):
     store = file_store()
     if not resource.storage_key or not store.exists(resource.storage_key):
         abort(404)
+    count_request(resource.dataset_id, Hit.DOWNLOAD)
     name = resource.extras.get("filename") or "data"
     response = Response(
         store.iter_bytes(resource.storage_key),

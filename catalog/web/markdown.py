@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -17,11 +19,11 @@ ALLOWED_TAGS = {
 def render_markdown(text: str | None) -> Markup:
     """Sanitised HTML. Headings start at h2 (the page title is the h1); links get
     rel="noopener noreferrer nofollow"."""
-    html = _markdown.render(text or "")
-    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    rendered = _markdown.render(text or "")
+    rendered = rendered.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     return Markup(
         nh3.clean(
-            html,
+            rendered,
             tags=ALLOWED_TAGS,
             attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
             url_schemes={"http", "https", "mailto"},
@@ -32,6 +34,7 @@ def render_markdown(text: str | None) -> Markup:
 
 def plain_summary(text: str | None, length: int = 160) -> str:
     """The first ``length`` characters of the description as plain text."""
-    plain = nh3.clean(_markdown.render(text or ""), tags=set()).strip()
+    # Plain text: the template escapes it once, so undo the HTML entities here.
+    plain = html.unescape(nh3.clean(_markdown.render(text or ""), tags=set())).strip()
     plain = " ".join(plain.split())
     return plain if len(plain) <= length else plain[: length - 1] + "…"

@@ -81,3 +81,15 @@ def test_tokens_are_stored_hashed(db):
     secret = make_token(make_user("alice"))
     stored = db.query(ApiToken).one()
     assert secret not in stored.token_hash and len(stored.token_hash) == 64
+
+
+def test_token_use_is_recorded(client, db):
+    from access_control.models import ApiToken
+
+    token = make_token(make_user("alice"))
+    assert db.query(ApiToken).one().last_used is None
+    result(client, "user_show", token)
+    db.expire_all()
+    assert db.query(ApiToken).one().last_used is not None
+    listed = result(client, "api_token_list", token)
+    assert listed[0]["last_access"] is not None

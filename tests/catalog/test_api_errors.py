@@ -95,3 +95,13 @@ def test_help_show_returns_the_action_docstring(client):
     status, body = call(client, "help_show", _method="GET", name="package_search")
     assert status == 200
     assert "fq" in body["result"]
+
+
+def test_form_encoded_post_is_accepted(client):
+    organization = make_org("tokei")
+    token = make_token(make_user(orgs={organization: "editor"}))
+    response = client.post("/api/3/action/package_create", headers={"Authorization": token},
+                           data={"name": "form-made", "owner_org": "tokei",
+                                 "title": "フォームで作成", "access_level": "open"})
+    assert response.status_code == 200
+    assert response.get_json()["result"]["title"] == "フォームで作成"

@@ -98,3 +98,17 @@ def test_autocomplete(client, catalog):
     suggestions = result(client, "package_autocomplete", _method="GET", q="観光")
     assert [s["name"] for s in suggestions] == ["kanko-kyaku"]
     assert result(client, "package_autocomplete", _method="GET", q="内部") == []
+
+
+def test_field_clauses_inside_q_filter_like_solr(client, catalog):
+    # frictionless' CKAN reader lists an organization with q=organization:<name>
+    body = result(client, "package_search", _method="GET", q="organization:kanko")
+    assert [d["name"] for d in body["results"]] == ["kanko-kyaku"]
+    body = result(client, "package_search", _method="GET", q='人口 tags:"出生"')
+    assert [d["name"] for d in body["results"]] == ["shussho"]
+    # an unknown "field" stays a word of the query
+    assert result(client, "package_search", _method="GET", q="http://x")["count"] == 0
+
+
+def test_a_query_of_particles_finds_nothing_rather_than_everything(client, catalog):
+    assert result(client, "package_search", q="の と")["count"] == 0

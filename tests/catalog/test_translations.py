@@ -14,7 +14,8 @@ def test_every_message_has_a_japanese_translation(tmp_path):
         [sys.executable, "-m", "babel.messages.frontend", "extract",
          "-F", "babel.cfg", "-k", "_", "-k", "gettext", "-k", "lazy_gettext",
          "-k", "ngettext:1,2", "-o", str(template),
-         "catalog", "access_control", "ingest", "harvesters", "templates"],
+         *[folder for folder in ("catalog", "access_control", "ingest", "harvesters", "templates")
+           if (PROJECT_ROOT / folder).is_dir()]],
         cwd=PROJECT_ROOT, check=True,
     )
     with template.open("rb") as handle:

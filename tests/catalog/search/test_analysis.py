@@ -40,6 +40,8 @@ def test_query_words_become_clauses_with_alternatives():
     assert alternatives("令和5年 観光")[0] == [(("2023",), "word")]
     assert alternatives("Facilities")[0] == [(("facilities",), "word"), (("facility",), "word")]
     assert analyze_query("の と") is None  # nothing to search for
+    # Words the dictionary cuts into single characters are searched as typed.
+    assert alternatives("宿白者") == [[(("宿白者",), "word"), (("_宿白", "_白者"), "gram")]]
 
 
 def test_synonyms_and_typo_corrections_are_alternatives():

@@ -148,3 +148,30 @@ class TestSearchIndexContract:
 def names_to_titles(client) -> dict[str, str]:
     body = result(client, "package_search", rows=100)
     return {dataset["name"]: dataset["title"] for dataset in body["results"]}
+
+
+def test_sorting_by_recent_use(engine_app, engine_client, catalog):
+    from catalog import db
+    from catalog.publishing.popularity import Hit, record_hit
+    from catalog.search import mark_stale
+
+    with engine_app.app_context():
+        session = db.session()
+        ids = dict(session.execute(sa_select_names()).all())
+        for _ in range(3):
+            record_hit(session, ids["aed"], Hit.VIEW)
+        record_hit(session, ids["kanko-irikomi"], Hit.DOWNLOAD)  # a download weighs 3 views
+        record_hit(session, ids["kanko-irikomi"], Hit.VIEW)
+        for dataset_id in ids.values():
+            mark_stale(session, dataset_id)  # the Elasticsearch index keeps a copy of the counts
+        session.commit()
+    ranked = names(engine_client, sort="views_recent desc")
+    assert ranked[:2] == ["kanko-irikomi", "aed"]
+
+
+def sa_select_names():
+    import sqlalchemy as sa
+
+    from catalog.datasets.models import Dataset
+
+    return sa.select(Dataset.name, Dataset.id)

@@ -1,15 +1,15 @@
 """Japanese search: synonyms, vocabulary, index generations; the SQL engine's index
 tables move to engine-managed generations (search_index_g<N>_*).
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003_search
+Revises: 0002_publishing
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0002'
-down_revision = '0001'
+revision = '0003_search'
+down_revision = '0002_publishing'
 branch_labels = None
 depends_on = None
 
