@@ -16,7 +16,7 @@ from catalog.datasets.models import Dataset
 from catalog.groups.models import Group
 from catalog.organizations.models import Organization
 from catalog.search import search_index
-from catalog.search.analysis import MatchQuery, analyze_query
+from catalog.search.analysis import MatchQuery, analyze_query, title_matches
 from catalog.search.interfaces import SearchQuery, SearchResult
 from catalog.search.query import MAX_QUERY_LENGTH, And, parse_filter, split_fielded_query
 from catalog.search.suggestions import did_you_mean
@@ -167,7 +167,11 @@ def package_autocomplete(context: Context, data: dict) -> list[dict]:
     seen_by = visibility(context.principal)
     match = analyse(context, q)
     ids = [] if match is None else search_index().search(
-        SearchQuery(q=q, match=match, rows=limit), seen_by).ids
+        SearchQuery(q=q, match=match, rows=limit * 3), seen_by).ids
+    if ids:  # suggestions are titles: keep the datasets whose title itself matches
+        titles = dict(context.db.execute(
+            sa.select(Dataset.id, Dataset.title).where(Dataset.id.in_(ids))).all())
+        ids = [i for i in ids if title_matches(match, titles.get(i, ""))][:limit]
     if len(ids) < limit:
         # A half-typed word is not yet a word: fall back to the title as typed.
         pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

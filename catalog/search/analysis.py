@@ -310,7 +310,15 @@ def _add_corrections(clauses: list[Clause], known: KnownTerms, near: NearTerms,
                 clause.add(_alternative_terms(other), "fuzzy")
 
 
+def title_matches(match: MatchQuery, title: str) -> bool:
+    """Whether every clause of ``match`` matches in ``title`` alone (the top tier)."""
+    terms = set(text_terms(title, rich=True))
+    return all(any(set(alt.terms) <= terms for alt in clause.alternatives)
+               for clause in match.clauses)
+
+
 __all__ = [
     "FIELDS", "TIERS", "Alternative", "Clause", "MatchQuery",
-    "Token", "analyze_query", "document_terms", "synonym_key", "text_terms", "tokenize",
+    "Token", "analyze_query", "document_terms", "synonym_key", "text_terms", "title_matches",
+    "tokenize",
 ]

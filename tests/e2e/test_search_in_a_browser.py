@@ -26,7 +26,10 @@ def test_suggestions_highlights_and_corrections(browser, site, artifacts):
     context = browser.new_context(locale="ja-JP")
     page = context.new_page()
     errors = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" and "Failed to load resource" not in message.text else None)
+    page.on("response", lambda response: errors.append(response.url)
+            if response.status >= 400 and not response.url.endswith("/favicon.ico") else None)
     page.goto(site + "/dataset")
     page.get_by_label("データセットを検索").press_sequentially("観光", delay=50)
     suggestions = page.locator("#q-suggestions option")

@@ -70,7 +70,7 @@ def test_staff_see_internal_datasets_with_a_label(client, site):
     status, html = page(client, "/dataset/naibu", token)
     assert status == 200 and "庁内限定" in html
     status, html = page(client, "/dataset?q=集計", token)
-    assert "庁内の集計" in html and "庁内限定" in html
+    assert "庁内の<mark>集計</mark>" in html and "庁内限定" in html  # the match is highlighted
     # a restricted dataset of another department: staff may know it exists, not read it
     assert page(client, "/dataset/gentei", token)[0] == 403
 
