@@ -8,10 +8,8 @@ also run against that real cluster. Each test gets its own alias (index name).
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -34,8 +32,15 @@ def _free_port() -> int:
 
 
 def _noida_binary() -> str | None:
-    beside_python = Path(sys.executable).parent / "noida-db"
-    return str(beside_python) if beside_python.exists() else shutil.which("noida-db")
+    """The server binary inside the package (not its Python wrapper, which would leave
+    the server running when stopped)."""
+    try:
+        from importlib.resources import files
+
+        binary = files("noida_db").joinpath("noida-db")
+    except ModuleNotFoundError:
+        return None
+    return str(binary) if binary.is_file() else None
 
 
 @pytest.fixture(scope="session")
