@@ -7,6 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from access_control.audit import AuditEvent, record_event
 from access_control.models import ApiToken, User
 from access_control.policy import Action, can
 from access_control.tokens import create_token, find_token, revoke_token
@@ -118,6 +119,8 @@ def api_token_create(context: Context, data: dict) -> dict:
     days = as_int(data, "expires_in", 0, maximum=3650)
     expires_at = utcnow() + timedelta(days=days) if days else None
     token, secret = create_token(context.db, user, str(require(data, "name"))[:200], expires_at)
+    record_event(context, AuditEvent.TOKEN_CREATED, subject=token.id,
+                 details={"token_name": token.name, "user": user.name})
     return {"token": secret, **_token_dict(token)}
 
 
@@ -151,3 +154,5 @@ def api_token_revoke(context: Context, data: dict) -> None:
     if token is None or not can(context.principal, Action.MANAGE_TOKENS, token.user):
         raise NotFound(_("Token not found"))
     revoke_token(context.db, token)
+    record_event(context, AuditEvent.TOKEN_REVOKED, subject=token.id,
+                 details={"token_name": token.name, "user": token.user.name})

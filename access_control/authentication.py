@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from access_control.models import User
 from access_control.principals import Principal, principal_for
-from access_control.tokens import user_for_token
+from access_control.tokens import touch, valid_token
 
 SESSION_USER_KEY = "user_id"
 
@@ -37,15 +37,26 @@ def principal_from_request(db: Session, req: Request, *, allow_session: bool) ->
     A token wins over the session. ``allow_session=False`` ignores the session cookie,
     so that a cross-site request cannot borrow a signed-in browser's identity for a write.
     """
-    token = token_from_request(req)
-    if token:
-        user = user_for_token(db, token)
-        if user is None:
+    secret = token_from_request(req)
+    if secret:
+        token = valid_token(db, secret)
+        if token is None:
             raise InvalidToken()
-        return principal_for(db, user)
+        if touch(db, token):
+            _audit_token_use(db, token, req)
+            db.commit()
+        return principal_for(db, token.user)
     if allow_session and session.get(SESSION_USER_KEY):
         return principal_for(db, db.get(User, session[SESSION_USER_KEY]))
     return principal_for(db, None)
+
+
+def _audit_token_use(db: Session, token, req: Request) -> None:
+    from access_control.audit import AuditEvent
+    from access_control.audit.services import append_event
+
+    append_event(db, AuditEvent.TOKEN_USED, actor=token.user, remote_addr=req.remote_addr,
+                 subject=token.id, details={"token_name": token.name, "path": req.path})
 
 
 def current_principal() -> Principal:

@@ -64,6 +64,8 @@ class Grant(Base):
     members, or the holders of a site role; optionally until ``expires_at``."""
 
     __tablename__ = "grants"
+    # One grant per principal and dataset: granting again replaces it.
+    __table_args__ = (sa.UniqueConstraint("dataset_id", "principal_type", "principal_id"),)
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
     dataset_id: Mapped[str] = mapped_column(

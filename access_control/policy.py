@@ -37,6 +37,8 @@ class Action(StrEnum):
     SEE_USER = "see_user"  # User: full profile (email, memberships)
     CREATE_USER = "create_user"  # None
     MANAGE_TOKENS = "manage_tokens"  # User whose tokens are managed
+    REQUEST_ACCESS = "request_access"  # Dataset: ask its organization for a grant
+    READ_AUDIT_LOG = "read_audit_log"  # None
     MANAGE_SHOWCASES = "manage_showcases"  # None: create, edit and moderate use cases
     MANAGE_SITE_ROLES = "manage_site_roles"  # None: give or take site roles (sysadmins)
     VIEW_HARVEST = "view_harvest"  # None: see harvest sources, jobs and reports
@@ -118,6 +120,8 @@ def can(principal: Principal, action: Action, obj=None) -> bool:
     """Whether ``principal`` may do ``action`` on ``obj`` (see :class:`Action`)."""
     if principal.is_anonymous:
         return action in (Action.READ, Action.KNOW_EXISTS) and _readable(principal, obj)
+    if action == Action.REQUEST_ACCESS:
+        return _may_request(principal, obj)
     if principal.is_sysadmin:
         return True
     match action:
@@ -151,8 +155,8 @@ def can(principal: Principal, action: Action, obj=None) -> bool:
             return obj is not None and obj.id == principal.user_id
         case _:
             # PURGE, CREATE_ORGANIZATION, DELETE_ORGANIZATION, MANAGE_GROUPS, CREATE_USER,
-            # HARVEST_SERVER_RESOURCES (it reaches the catalog server's network and files),
-            # MANAGE_SITE_ROLES, MANAGE_SEARCH
+            # READ_AUDIT_LOG, HARVEST_SERVER_RESOURCES (it reaches the catalog server's
+            # network and files), MANAGE_SITE_ROLES, MANAGE_SEARCH
             return False
 
 
@@ -162,6 +166,17 @@ def can_read_resource_level(principal: Principal, dataset, own_level: str | None
     effective = AccessLevel.strictest(dataset.access_level, own_level)
     return _readable(principal, dataset) and visibility(principal).allows(
         effective, dataset.owner_org_id, dataset.id
+    )
+
+
+def _may_request(principal: Principal, dataset) -> bool:
+    """Staff ask for restricted datasets they cannot read yet; internal ones they read
+    already, and the public may not even learn that closed data exists."""
+    return (
+        principal.is_staff
+        and dataset.state == "active"
+        and dataset.access_level == AccessLevel.RESTRICTED
+        and not _readable(principal, dataset)
     )
 
 
@@ -178,3 +193,13 @@ def _readable(principal: Principal, obj) -> bool:
             return False  # drafts and deleted datasets: only for those who may edit them
         return seen_by.allows(obj.access_level, obj.owner_org_id, obj.id)
     raise TypeError(f"READ is not defined for {type(obj).__name__}")
+
+
+def grant_manager_clause(principal: Principal, organization_column) -> sa.ColumnElement[bool]:
+    """SQL condition over an organization id column: the organizations whose grants and
+    access requests ``principal`` decides (the same rule as ``Action.MANAGE_GRANTS``)."""
+    if principal.is_sysadmin:
+        return sa.true()
+    admin_of = sorted(org_id for org_id, role in principal.org_roles.items()
+                      if role.includes(OrgRole.ADMIN))
+    return organization_column.in_(admin_of) if admin_of else sa.false()

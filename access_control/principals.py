@@ -35,6 +35,11 @@ class Principal:
         return self.user.id if self.user else None
 
     @property
+    def is_system(self) -> bool:
+        """The catalog acting on its own behalf (:func:`system_principal`)."""
+        return self.user is not None and self.user.id is None
+
+    @property
     def is_sysadmin(self) -> bool:
         return bool(self.user and self.user.sysadmin)
 

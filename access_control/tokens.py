@@ -41,19 +41,36 @@ def find_token(db: Session, secret: str) -> ApiToken | None:
     return db.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(secret.strip())))
 
 
-def user_for_token(db: Session, secret: str) -> User | None:
-    """The active user owning an unrevoked, unexpired token, else ``None``."""
+def valid_token(db: Session, secret: str) -> ApiToken | None:
+    """The token for ``secret`` if it is unrevoked, unexpired and its user active."""
     token = find_token(db, secret)
-    now = utcnow()
     if (
         token is None
         or token.revoked_at is not None
-        or (token.expires_at is not None and token.expires_at <= now)
+        or (token.expires_at is not None and token.expires_at <= utcnow())
         or not token.user.is_active
     ):
         return None
-    if token.last_used is None or now - token.last_used > LAST_USED_PRECISION:
-        token.last_used = now
+    return token
+
+
+def touch(db: Session, token: ApiToken) -> bool:
+    """Record that ``token`` is being used; True when this is its first use in the
+    current minute (only then is ``last_used`` written, and token use audited)."""
+    now = utcnow()
+    if token.last_used is not None and now - token.last_used <= LAST_USED_PRECISION:
+        return False
+    token.last_used = now
+    db.flush()
+    return True
+
+
+def user_for_token(db: Session, secret: str) -> User | None:
+    """The active user owning an unrevoked, unexpired token, else ``None``."""
+    token = valid_token(db, secret)
+    if token is None:
+        return None
+    if touch(db, token):
         db.commit()
     return token.user
 

@@ -24,6 +24,10 @@ ACTION_MODULES = (
     "catalog.search.actions",
     "catalog.search.synonyms",
     "access_control.actions",
+    "access_control.grant_actions",
+    "access_control.audit.actions",
+    "access_control.requests.actions",
+    "access_control.notifications.actions",
     "catalog.showcase.actions",
     "catalog.publishing.actions",
     "harvesters.actions",
@@ -38,6 +42,8 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     """
     import importlib
 
+    from access_control import mail
+    from access_control.signin.sessions import SESSION_LIFETIME
     import harvesters
     from catalog import db, i18n, search, storage
     from catalog.api import http as api_http
@@ -59,6 +65,7 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.site_url.startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
         JSON_AS_ASCII=False,
     )
     app.config.update({k: v for k, v in overrides.items() if k.isupper()})
@@ -68,6 +75,7 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     i18n.init_app(app)
     storage.init_app(app)
     search.init_app(app)
+    mail.init_app(app)
     for module in ACTION_MODULES:
         importlib.import_module(module)
     app.register_blueprint(api_http.blueprint)

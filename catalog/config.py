@@ -2,7 +2,7 @@
 
 Every swappable engine is chosen here by a URL: an empty or local value selects the
 embedded engine (SQLite, a local folder, SQL search, in-process jobs), and a server URL
-selects the engine for scale (PostgreSQL, S3, Elasticsearch, Redis).
+selects the engine for scale (PostgreSQL, S3, Elasticsearch, Redis, an SMTP server).
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ class Settings:
     site_url: str
     default_locale: str
     max_upload_bytes: int
+    mail_url: str
+    mail_from: str
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -49,6 +51,8 @@ class Settings:
             site_url=(env.get("CATALOG_SITE_URL") or "http://127.0.0.1:5000").rstrip("/"),
             default_locale=env.get("CATALOG_DEFAULT_LOCALE") or "ja",
             max_upload_bytes=int(env.get("CATALOG_MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD_BYTES),
+            mail_url=env.get("CATALOG_MAIL_URL", ""),
+            mail_from=env.get("CATALOG_MAIL_FROM") or "catalog@localhost",
         )
 
     def with_overrides(self, overrides: Mapping[str, object]) -> "Settings":

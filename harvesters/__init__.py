@@ -16,7 +16,6 @@ def init_app(app: Flask) -> None:
     from catalog import db as database
     from access_control.authentication import current_principal
     from harvesters import views
-    from harvesters.forms import form_token
     from harvesters.provenance import provenance_for
 
     app.register_blueprint(views.blueprint)
@@ -24,4 +23,4 @@ def init_app(app: Flask) -> None:
     def harvest_provenance(dataset_id: str):
         return provenance_for(database.session(), current_principal(), dataset_id)
 
-    app.jinja_env.globals.update(harvest_provenance=harvest_provenance, form_token=form_token)
+    app.jinja_env.globals.update(harvest_provenance=harvest_provenance)

@@ -14,7 +14,6 @@ from catalog import db as database
 from catalog.api.errors import ValidationError
 from catalog.datasets.licenses import LICENSES
 from catalog.web.actions import call_action
-from harvesters.forms import check_form_token
 from harvesters.models import Frequency, ReportStatus
 from harvesters.registry import source_types
 
@@ -25,8 +24,8 @@ FORM_FIELDS = ("title", "name", "url", "source_type", "frequency", "owner_org", 
 
 
 def _write(action: str, data: dict):
-    """Run a changing action as the signed-in user and commit it."""
-    check_form_token()
+    """Run a changing action as the signed-in user and commit it (the site-wide CSRF
+    protection has checked the form's token)."""
     try:
         result = call_action(action, data)
     except Exception:

@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.serving import make_server
 
+from access_control.audit import triggers as audit_triggers
 from catalog import create_app
 from catalog.migrate import upgrade
 from catalog.models import metadata
@@ -82,13 +83,19 @@ def database_url(request, tmp_path_factory):
 
 def empty_all_tables(url: str) -> None:
     engine = sa.create_engine(url)
+    dialect = engine.dialect.name
     with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
+        # The audit log refuses deletes (that is its point): lift its triggers for the wipe.
+        for statement in audit_triggers.remove_statements(dialect):
+            connection.execute(sa.text(statement))
+        if dialect == "postgresql":
             names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
             connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
             for table in reversed(metadata.sorted_tables):
                 connection.execute(table.delete())
+        for statement in audit_triggers.install_statements(dialect):
+            connection.execute(sa.text(statement))
     engine.dispose()
 
 

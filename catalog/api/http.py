@@ -70,6 +70,24 @@ def call(name: str, version: int = 3):
 
 
 def _request_data() -> dict:
+    """The data_dict, refused when it carries a NUL character (no database stores one)."""
+    data = _parse_request_data()
+    if _has_nul(data):
+        raise BadRequest(_("Bad request - the input contains a NUL character"))
+    return data
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def _parse_request_data() -> dict:
     """The data_dict: query string for GET, else JSON body, or form fields plus files."""
     if request.method == "GET":
         return _flatten(request.args)

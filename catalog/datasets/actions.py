@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from access_control.audit import AuditEvent, record_event
+from access_control.levels import AccessLevel
 from access_control.policy import Action, can, can_read_resource_level, visibility
 from catalog.api.context import Context
 from catalog.api.errors import NotAuthorized, NotFound, ValidationError
@@ -72,12 +74,15 @@ def current_package_list_with_resources(context: Context, data: dict) -> list[di
 
 @action("package_show", read_only=True)
 def package_show(context: Context, data: dict) -> dict:
-    """One dataset by id or name.
+    """One dataset by id or name. Reading a closed dataset is audited.
 
     :param id: the id or name of the dataset
     """
     reference = require(data, "id", "name_or_id")
-    return show_dataset(context, dataset_for(context.principal, context.db, reference, Action.READ))
+    dataset = dataset_for(context.principal, context.db, reference, Action.READ)
+    if dataset.access_level != AccessLevel.OPEN:
+        record_event(context, AuditEvent.DATASET_READ, dataset=dataset)
+    return show_dataset(context, dataset)
 
 
 @action("package_create")

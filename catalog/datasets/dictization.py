@@ -80,6 +80,7 @@ def dataset_dict(
         "access_level": dataset.access_level,
         "private": dataset.private,
         "legal_basis": dataset.legal_basis,
+        "legal_basis_text": dataset.legal_basis_text,
         "access_note": dataset.access_note,
         "owner_org": dataset.owner_org_id,
         "organization": organization_summary(dataset.organization),

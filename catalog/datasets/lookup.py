@@ -39,8 +39,10 @@ def dataset_for(principal: Principal, db: Session, reference: str, action: Actio
     if can(principal, Action.READ, dataset) or (
         dataset.state == "active" and can(principal, Action.KNOW_EXISTS, dataset)
     ):
+        # Echo the reference given, not the name: the name is derived from the title,
+        # which someone who only knows the id may not learn.
         raise NotAuthorized(_("You are not allowed to do this with dataset %(name)s",
-                              name=dataset.name))
+                              name=str(reference)[:100]))
     raise NotFound(_("Dataset not found"))
 
 

@@ -61,7 +61,10 @@ class Dataset(Base):
     temporal_start: Mapped[date | None]
     temporal_end: Mapped[date | None]
     access_level: Mapped[str] = mapped_column(sa.String(20), default=AccessLevel.OPEN.value)
-    legal_basis: Mapped[str] = mapped_column(sa.String(300), default="")  # 根拠法令
+    # 根拠法令: a code of access_control.legal_basis.LegalBasis, with free text (article,
+    # or the law itself for "other"). Required for restricted datasets.
+    legal_basis: Mapped[str] = mapped_column(sa.String(300), default="")
+    legal_basis_text: Mapped[str] = mapped_column(sa.String(500), default="")
     access_note: Mapped[str] = mapped_column(sa.Text, default="")
     extras: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     state: Mapped[str] = mapped_column(sa.String(20), default="active")

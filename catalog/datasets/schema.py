@@ -15,6 +15,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from access_control.legal_basis import FIELDS as CLOSURE_FIELDS
+from access_control.legal_basis import check_closure
 from access_control.levels import AccessLevel
 from catalog.api.errors import ValidationError
 from catalog.api.validation import as_bool, as_list
@@ -32,7 +34,8 @@ TAG_FORBIDDEN = re.compile(r"[,\n\r\t]")
 TEXT_FIELDS = {
     "title": 500, "notes": 100_000, "url": 1000, "version": 100, "author": 200,
     "author_email": 254, "maintainer": 200, "maintainer_email": 254, "contact_phone": 50,
-    "spatial": 300, "legal_basis": 300, "access_note": 10_000, "license_id": 50,
+    "spatial": 300, "legal_basis": 300, "legal_basis_text": 500, "access_note": 10_000,
+    "license_id": 50,
     "frequency": 30,
 }
 DATE_FIELDS = ("temporal_start", "temporal_end")
@@ -78,10 +81,13 @@ class DatasetInput:
 
 
 def parse_dataset(
-    db: Session, data: dict, existing: Dataset | None, *, partial: bool
+    db: Session, data: dict, existing: Dataset | None, *, partial: bool,
+    by_person: bool = True,
 ) -> DatasetInput:
     """Check ``data`` for package_create (``existing`` None), package_update (full replace)
-    or package_patch (``partial``: only the given keys change)."""
+    or package_patch (``partial``: only the given keys change). ``by_person`` is false
+    when the catalog acts on its own (harvests): then a missing legal basis does not stop
+    a dataset from being restricted."""
     errors = Errors()
     parsed = DatasetInput()
     present = (lambda key: key in data) if partial else (lambda key: True)
@@ -108,6 +114,7 @@ def parse_dataset(
     _parse_name(db, data, existing, partial, parsed, errors)
     _parse_state(data, partial, parsed, errors)
     _parse_access_level(data, existing, partial, parsed, errors)
+    _parse_closure(existing, parsed, errors, by_person)
     _parse_organization(db, data, existing, partial, parsed, errors)
 
     if "tags" in data or "tag_string" in data:
@@ -188,6 +195,25 @@ def _parse_access_level(data, existing, partial, parsed: DatasetInput, errors: E
     else:
         level = AccessLevel.INTERNAL
     parsed.columns["access_level"] = level.value
+
+
+def _parse_closure(existing, parsed: DatasetInput, errors: Errors, by_person: bool) -> None:
+    """Legal basis and note, checked against the level the dataset will have (only when
+    the level or one of these fields is being set, so older data can still be patched)."""
+    if not any(key in parsed.columns for key in ("access_level", *CLOSURE_FIELDS)):
+        return
+
+    def final(key: str) -> str:
+        if key in parsed.columns:
+            return parsed.columns[key]
+        return getattr(existing, key) if existing is not None else ""
+
+    closure = check_closure(final("access_level"), final("legal_basis"),
+                            final("legal_basis_text"), final("access_note"))
+    for key, messages in closure.errors.items() if by_person else ():
+        for message in messages:
+            errors.add(key, message)
+    parsed.columns.update(closure.values)
 
 
 def _parse_organization(db, data, existing, partial, parsed: DatasetInput, errors) -> None:

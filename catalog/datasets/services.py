@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
+from access_control.audit import AuditEvent, record_event
 from access_control.levels import AccessLevel
 from catalog.api.context import Context
 from catalog.api.validation import as_bool
@@ -36,7 +37,8 @@ RESOURCE_KEYS = {
 
 def create_dataset(context: Context, data: dict) -> Dataset:
     """Create a dataset (package_create), with its resources."""
-    parsed = parse_dataset(context.db, data, None, partial=False)
+    parsed = parse_dataset(context.db, data, None, partial=False,
+                           by_person=not context.principal.is_system)
     dataset = Dataset(
         id=_new_or_given_id(context, data.get("id")),
         owner_org_id=parsed.organization.id,
@@ -52,13 +54,17 @@ def create_dataset(context: Context, data: dict) -> Dataset:
     _apply_collections(context, dataset, parsed)
     record_revision(context.db, dataset, RevisionKind.NEW, context.principal.user_id,
                     context.settings.site_url)
+    if dataset.access_level != AccessLevel.OPEN:
+        _audit_level_change(context, dataset, None, None)
     mark_stale(context.db, dataset.id)
     return dataset
 
 
 def update_dataset(context: Context, dataset: Dataset, data: dict, *, partial: bool) -> Dataset:
     """package_update (full replace of the given fields, CKAN semantics) or package_patch."""
-    parsed = parse_dataset(context.db, data, dataset, partial=partial)
+    parsed = parse_dataset(context.db, data, dataset, partial=partial,
+                           by_person=not context.principal.is_system)
+    previous_level = dataset.access_level
     for key, value in parsed.columns.items():
         setattr(dataset, key, value)
     if parsed.organization is not None:
@@ -67,7 +73,17 @@ def update_dataset(context: Context, dataset: Dataset, data: dict, *, partial: b
     if record_revision(context.db, dataset, RevisionKind.CHANGED, context.principal.user_id,
                        context.settings.site_url):
         mark_stale(context.db, dataset.id)
+    if dataset.access_level != previous_level:
+        _audit_level_change(context, dataset, None, previous_level)
     return dataset
+
+
+def _audit_level_change(context: Context, dataset: Dataset, resource: Resource | None,
+                        previous: str | None) -> None:
+    """Audit a dataset's (or one resource's own) access level being set or changed."""
+    level = resource.access_level if resource is not None else dataset.access_level
+    record_event(context, AuditEvent.ACCESS_LEVEL_CHANGED, dataset=dataset, resource=resource,
+                 details={"from": previous, "to": level, "legal_basis": dataset.legal_basis})
 
 
 def delete_dataset(context: Context, dataset: Dataset) -> None:
@@ -199,6 +215,7 @@ def _apply_resource(
     """Set a resource's fields from ``data``; store an uploaded file."""
     prefix = f"{key}." if key else ""
     given = (lambda name: name in data) if partial else (lambda name: True)
+    previous_level = resource.access_level
     for name, max_length in RESOURCE_TEXT_FIELDS.items():
         if given(name):
             text = str(data.get(name) or "").strip()
@@ -239,6 +256,8 @@ def _apply_resource(
         resource.extras = {**(resource.extras if partial else {}), **extras, **keep}
     if resource in context.db.new or context.db.is_modified(resource):
         resource.metadata_modified = utcnow()
+    if resource.access_level != previous_level:
+        _audit_level_change(context, dataset, resource, previous_level)
 
 
 def _store_upload(context: Context, resource: Resource, dataset: Dataset, upload: FileStorage):

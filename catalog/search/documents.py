@@ -14,6 +14,10 @@ def build_document(dataset: Dataset, column_text: list[str] | None = None,
     ``column_text`` holds the column names, titles and descriptions of the dataset's
     ingested tables; ``views_recent`` its recent use (for sorting by popularity)."""
     resources = dataset.resources
+    # A resource stricter than its dataset is hidden from some who read the dataset:
+    # they must not find the dataset by that resource's words.
+    shared = [resource for resource in resources
+              if resource.access_level in (None, dataset.access_level)]
     return SearchDocument(
         id=dataset.id,
         name=dataset.name,
@@ -30,7 +34,7 @@ def build_document(dataset: Dataset, column_text: list[str] | None = None,
         frequency=dataset.frequency,
         res_format=sorted({resource.format for resource in resources if resource.format}),
         resource_text=[
-            text for resource in resources for text in (resource.name, resource.description) if text
+            text for resource in shared for text in (resource.name, resource.description) if text
         ],
         column_text=list(column_text or []),
         metadata_created=dataset.created,

@@ -6,10 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlencode
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, render_template, request
 from flask_babel import format_date, get_locale
 
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
 from access_control.authentication import current_principal
+from access_control.legal_basis import label as legal_basis_label
 from access_control.levels import AccessLevel
 from catalog.web.markdown import plain_summary, render_markdown
 
@@ -37,11 +40,13 @@ def url_with_lang(code: str) -> str:
 
 def init_app(app: Flask) -> None:
     from catalog.search.highlight import highlight
-    from catalog.web import (datasets, home, organizations, pages, partials, publishing,
-                             search_admin, showcases)
+    from catalog.web import (access, account, audit, dataset_forms, datasets, home,
+                             organizations, pages, partials, publishing, search_admin, showcases)
 
+    init_csrf(app)
     # publishing before datasets: /dataset/<name>.ttl must win over /dataset/<reference>
-    for module in (home, publishing, datasets, organizations, showcases, pages, search_admin):
+    for module in (home, publishing, datasets, organizations, showcases, pages, account,
+                   access, audit, dataset_forms, search_admin):
         app.register_blueprint(module.blueprint)
     partials.init_app(app)
     app.jinja_env.filters.update(
@@ -50,12 +55,26 @@ def init_app(app: Flask) -> None:
         access_label=access_label,
         date=format_iso_date,
         highlight=highlight,
+        legal_basis_label=lambda code: legal_basis_label(code, str(get_locale())),
     )
-    app.jinja_env.globals.update(url_with_lang=url_with_lang)
+    app.jinja_env.globals.update(
+        url_with_lang=url_with_lang,
+        account_menu=account.account_menu,
+        dataset_permissions=access.dataset_permissions,
+    )
 
     @app.context_processor
     def page_context():
         return {"principal": current_principal(), "locale": str(get_locale())}
+
+    @app.before_request
+    def refuse_nul_characters():
+        """No database stores a NUL; refuse it in pages' input rather than fail later."""
+        if request.blueprint != "api" and any(
+            "\x00" in key + value for values in (request.args, request.form)
+            for key, value in values.items(multi=True)
+        ):
+            abort(400)
 
     @app.after_request
     def security_headers(response):
@@ -70,8 +89,23 @@ def init_app(app: Flask) -> None:
             )
         return response
 
-    for status in (400, 403, 404, 413, 500):
+    for status in (400, 403, 404, 413, 429, 500):
         app.register_error_handler(status, _error_page(status))
+
+
+def init_csrf(app: Flask) -> None:
+    """CSRF protection on every form (Flask-WTF). The Action API is exempt: it ignores
+    the session cookie for writes, so a forged cross-site call acts as the anonymous
+    public, and token calls cannot be forged by a browser."""
+    from catalog.api.http import blueprint as api_blueprint
+
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)  # as long as a session
+    csrf = CSRFProtect(app)
+    csrf.exempt(api_blueprint)
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        return render_template("errors/error.html", status=400, csrf_failed=True), 400
 
 
 def _error_page(status: int):

@@ -23,12 +23,26 @@ def context() -> Context:
     )
 
 
-def call_action(name: str, data: dict | None = None):
-    """Run action ``name`` as the current user; 404/403 become HTTP errors."""
+def call_action(name: str, data: dict | None = None, *, commit: bool = True):
+    """Run action ``name`` as the current user and commit, as the API does (reads of
+    closed data write audit rows). ``commit=False`` leaves committing to the view, for
+    several actions that must succeed or fail together.
+
+    Not Found and Authorization Error become HTTP 404 and 403; a Validation Error is
+    raised for the view to show beside its form fields.
+    """
     spec = get_action(name)
     try:
-        return spec.function(context(), dict(data or {}))
+        result = spec.function(context(), dict(data or {}))
     except NotFound:
+        database.session().rollback()
         abort(404)
     except NotAuthorized:
+        database.session().rollback()
         abort(403)
+    except Exception:
+        database.session().rollback()
+        raise
+    if commit:
+        database.session().commit()
+    return result

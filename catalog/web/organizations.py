@@ -36,8 +36,10 @@ def group(reference: str):
 
 
 def _listing(template: str, owner: dict, fq: str):
+    from catalog.web.datasets import run_search
+
     params = SearchParams.from_args(request.args)
-    result = call_action("package_search", params.package_search_args(extra_fq=fq))
+    result, error, status = run_search(params, extra_fq=fq)
     return render_template(
         template,
         owner=owner,
@@ -45,4 +47,5 @@ def _listing(template: str, owner: dict, fq: str):
         result=result,
         pages=max(1, -(-result["count"] // PAGE_SIZE)),
         sort_options=SORT_OPTIONS,
-    )
+        search_error=error,
+    ), status

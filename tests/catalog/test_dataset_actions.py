@@ -41,7 +41,7 @@ def test_dashes_only_name_is_refused(client, editor):
 def test_private_flag_maps_to_access_level_and_back(client, editor):
     organization, token = editor
     closed = result(client, "package_create", token, name="closed-one",
-                    owner_org=organization.name, private=True)
+                    owner_org=organization.name, private=True, legal_basis="個人情報保護法")
     assert closed["access_level"] == "restricted" and closed["private"] is True
     opened = result(client, "package_patch", token, id="closed-one", private=False)
     assert opened["access_level"] == "open" and opened["private"] is False

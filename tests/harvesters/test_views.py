@@ -65,18 +65,18 @@ def test_creating_a_source_and_queueing_a_job_through_the_forms(app, client):
     org = factories.make_org("kikaku", title="企画課")
     _sign_in(client, factories.make_user(orgs={org: "admin"}))
     form = client.get("/harvest/new")
-    token = re.search(r'name="form_token" value="([^"]+)"', form.text).group(1)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
     fields = {"title": "県CKAN", "name": "ken-ckan", "url": "https://example.jp",
               "source_type": "ckan", "owner_org": "kikaku", "frequency": "DAILY",
               "default_access_level": "open", "default_license_id": "", "config": "{}",
               "notes": "", "active": "1"}
     assert client.post("/harvest/new", data=fields).status_code == 400  # no token
-    saved = client.post("/harvest/new", data={**fields, "form_token": token})
+    saved = client.post("/harvest/new", data={**fields, "csrf_token": token})
     assert saved.status_code == 302 and saved.headers["Location"].endswith("/harvest/ken-ckan")
     bad = client.post("/harvest/new", data={**fields, "name": "x", "config": "{",
-                                            "form_token": token})
+                                            "csrf_token": token})
     assert bad.status_code == 400 and "JSON" in bad.text
-    queued = client.post("/harvest/ken-ckan/jobs", data={"form_token": token})
+    queued = client.post("/harvest/ken-ckan/jobs", data={"csrf_token": token})
     assert queued.status_code == 302
     assert "Queued" in client.get("/harvest/ken-ckan?lang=en").text
 

@@ -74,7 +74,7 @@ def test_private_datasets_only_with_a_token(app, remote_catalog):
     remote_catalog.dataset("tokei", name="open-one", title="公開データ")
     remote_catalog.dataset("tokei", name="staff-one", title="庁内データ", access_level="internal")
     remote_catalog.dataset("tokei", name="closed-one", title="限定データ",
-                           access_level="restricted")
+                           access_level="restricted", legal_basis="個人情報保護法")
     anonymous = _source(app, remote_catalog)
     assert harvest(app, anonymous)["stats"] == {"added": 1}
 

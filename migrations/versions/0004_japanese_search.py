@@ -1,15 +1,15 @@
 """Japanese search: synonyms, vocabulary, index generations; the SQL engine's index
 tables move to engine-managed generations (search_index_g<N>_*).
 
-Revision ID: 0003_search
-Revises: 0002_publishing
+Revision ID: 0004_search
+Revises: 0003_access_control
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003_search'
-down_revision = '0002_publishing'
+revision = '0004_search'
+down_revision = '0003_access_control'
 branch_labels = None
 depends_on = None
 
