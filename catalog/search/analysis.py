@@ -25,6 +25,7 @@ from typing import Callable, Iterable
 from sudachipy import Dictionary, SplitMode
 
 from catalog.search.text import (
+    MAX_TERM_LENGTH,
     bigrams,
     clean_term,
     cjk_runs,
@@ -140,7 +141,7 @@ def _text_terms(text: str, rich: bool) -> tuple[str, ...]:
     terms.extend(str(year) for _start, _end, year in western_years(normalised))
     for run in cjk_runs(normalised):
         terms.extend(bigrams(run))
-    return tuple(terms)
+    return tuple(term[:MAX_TERM_LENGTH] for term in terms)
 
 
 def document_terms(fields: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -171,7 +172,7 @@ class Clause:
     alternatives: list[Alternative] = field(default_factory=list)
 
     def add(self, terms: Iterable[str], kind: str) -> None:
-        terms = tuple(_unique(terms))
+        terms = tuple(_unique(term[:MAX_TERM_LENGTH] for term in terms))
         if terms and all(terms != alt.terms for alt in self.alternatives):
             self.alternatives.append(Alternative(terms, kind))
 

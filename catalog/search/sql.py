@@ -109,6 +109,10 @@ class SqlSearchIndex:
             self._set_generations(connection, building, None)
             self.store.drop(connection, active)
         self._created.discard(active)
+        with self.engine.begin() as connection:
+            # Fresh statistics, or the planner guesses (PostgreSQL would scan every
+            # dataset and test each one's terms rather than use the GIN index).
+            connection.exec_driver_sql("ANALYZE")
 
     def abort_rebuild(self) -> None:
         with self.engine.begin() as connection:

@@ -32,9 +32,14 @@ def normalise(text: str) -> str:
     return fold_kana(unicodedata.normalize("NFKC", text or "").lower())
 
 
+# Longer terms are cut: Elasticsearch's whitespace tokenizer splits tokens over 255
+# characters, which would make the engines disagree.
+MAX_TERM_LENGTH = 200
+
+
 def clean_term(text: str) -> str:
     """``text`` reduced to the characters a term may hold (no spaces or punctuation)."""
-    return _NOT_TERM.sub("", text)
+    return _NOT_TERM.sub("", text)[:MAX_TERM_LENGTH]
 
 
 def cjk_runs(text: str) -> list[str]:

@@ -67,3 +67,9 @@ def test_highlight_marks_matches_and_escapes_the_rest():
     assert str(highlight("子育て支援", "こそだて")) == "<mark>子育て</mark>支援"
     snippet = str(highlight("あ" * 300 + "観光統計" + "い" * 300, "観光", limit=80))
     assert snippet.startswith("…") and snippet.endswith("…") and "<mark>観光</mark>" in snippet
+
+
+def test_terms_are_capped_so_every_engine_sees_the_same_ones():
+    # Elasticsearch's whitespace tokenizer would split a token over 255 characters.
+    assert max(len(term) for term in text_terms("x" * 500)) == 200
+    assert alternatives("y" * 300)[0][0] == (("y" * 200,), "word")
