@@ -32,6 +32,7 @@ class Action(StrEnum):
     CREATE_ORGANIZATION = "create_organization"  # None
     DELETE_ORGANIZATION = "delete_organization"  # Organization
     MANAGE_GROUPS = "manage_groups"  # None: create and edit categories
+    MANAGE_SEARCH = "manage_search"  # None: edit search synonyms, rebuild the index
     LIST_USERS = "list_users"  # None
     SEE_USER = "see_user"  # User: full profile (email, memberships)
     CREATE_USER = "create_user"  # None
@@ -155,7 +156,7 @@ def can(principal: Principal, action: Action, obj=None) -> bool:
         case _:
             # PURGE, CREATE_ORGANIZATION, DELETE_ORGANIZATION, MANAGE_GROUPS, CREATE_USER,
             # READ_AUDIT_LOG, HARVEST_SERVER_RESOURCES (it reaches the catalog server's
-            # network and files), MANAGE_SITE_ROLES
+            # network and files), MANAGE_SITE_ROLES, MANAGE_SEARCH
             return False
 
 

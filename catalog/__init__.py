@@ -22,6 +22,7 @@ ACTION_MODULES = (
     "catalog.organizations.actions",
     "catalog.groups.actions",
     "catalog.search.actions",
+    "catalog.search.synonyms",
     "access_control.actions",
     "access_control.grant_actions",
     "access_control.audit.actions",

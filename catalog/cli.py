@@ -169,7 +169,7 @@ def search() -> None:
 
 @search.command("reindex")
 def search_reindex() -> None:
-    """Queue every dataset for indexing and index them now."""
+    """Queue every dataset for indexing and index them now (in place)."""
     import sqlalchemy as sa
 
     from catalog import db
@@ -182,6 +182,26 @@ def search_reindex() -> None:
     db.session().commit()  # the outbox is drained right after the commit
     process_outbox()  # and again, in case another process left entries behind
     click.echo(f"indexed {len(dataset_ids)} datasets")
+
+
+@search.command("rebuild")
+@click.option("--batch-size", default=500, show_default=True, type=int)
+def search_rebuild(batch_size: int) -> None:
+    """Build a new index of every dataset beside the current one, then swap it in.
+    Searches keep working (on the current index) while it runs."""
+    from catalog.search.upkeep import rebuild
+
+    count = rebuild(batch_size, progress=lambda done: click.echo(f"  {done} datasets", err=True))
+    click.echo(f"rebuilt the index: {count} datasets")
+
+
+@search.command("drain")
+def search_drain() -> None:
+    """Index the datasets still waiting in the outbox (left by a process that stopped
+    before indexing them)."""
+    from catalog.search import process_outbox
+
+    click.echo(f"indexed {process_outbox()} pending entries")
 
 
 from harvesters.cli import harvest  # noqa: E402 - the harvest commands join the main group

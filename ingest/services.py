@@ -127,3 +127,23 @@ def save_report(db: Session, resource_id: str, **fields) -> IngestReport:
     report.created = utcnow()
     db.add(report)
     return report
+
+
+def column_text(db: Session, datasets) -> dict[str, list[str]]:
+    """Column names, titles and descriptions of each dataset's tables, for the search
+    index. Tables of resources stricter than their dataset are left out, as their names
+    and descriptions are: those who may read only the dataset must not find it by them."""
+    shared = {resource.id: dataset.id for dataset in datasets for resource in dataset.resources
+              if resource.access_level in (None, dataset.access_level)}
+    found: dict[str, list[str]] = {}
+    if not shared:
+        return found
+    tables = db.scalars(sa.select(DataTable).where(DataTable.resource_id.in_(list(shared))))
+    for table in tables:
+        words = found.setdefault(shared[table.resource_id], [])
+        for field in table.fields:
+            if field["name"] == "_symbols":
+                continue
+            words += [text for text in (field["name"], field.get("title"), field.get("description"))
+                      if text and text not in words]
+    return found

@@ -7,8 +7,14 @@ from alembic import context
 from catalog.config import Settings
 from catalog.db import make_engine
 from catalog.models import metadata
+from catalog.search.models import is_engine_table
 
 config = context.config
+
+
+def include_name(name, type_, _parent_names) -> bool:
+    """Tables the search engine manages itself (per index generation) are not models."""
+    return not (type_ == "table" and is_engine_table(name))
 
 
 def run_migrations() -> None:
@@ -22,6 +28,7 @@ def run_migrations() -> None:
             # SQLite cannot ALTER most things; batch mode recreates the table instead.
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=include_name,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -118,6 +118,7 @@ def app(database_url, tmp_path: Path):
             "TESTING": True,
         }
     )
+    application.extensions["search_index"].clear()  # index tables outlive the emptied tables
     token = factories.CURRENT_APP.set(application)
     yield application
     factories.CURRENT_APP.reset(token)

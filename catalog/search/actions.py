@@ -16,8 +16,12 @@ from catalog.datasets.models import Dataset
 from catalog.groups.models import Group
 from catalog.organizations.models import Organization
 from catalog.search import search_index
-from catalog.search.interfaces import SearchQuery
+from catalog.search.analysis import MatchQuery, analyze_query, title_matches
+from catalog.search.interfaces import SearchQuery, SearchResult
 from catalog.search.query import MAX_QUERY_LENGTH, And, parse_filter, split_fielded_query
+from catalog.search.suggestions import did_you_mean
+from catalog.search.synonyms import load_synonyms
+from catalog.search.vocabulary import known_terms, near_terms
 
 SORTABLE = ("score", "metadata_modified", "metadata_created", "title_string", "name",
             "views_recent")
@@ -40,8 +44,19 @@ def parse_sort(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(result) or SearchQuery.sort
 
 
-def build_query(data: dict) -> SearchQuery:
-    """A :class:`SearchQuery` from package_search parameters (CKAN names)."""
+def analyse(context: Context, q: str) -> MatchQuery | None:
+    """``q`` analysed with the synonym list and typo correction from the vocabulary."""
+    connection = context.db.connection()
+    return analyze_query(
+        q, load_synonyms(context.db),
+        known=lambda terms: known_terms(connection, terms),
+        near=lambda term: near_terms(connection, term),
+    )
+
+
+def build_query(data: dict, context: Context | None = None) -> SearchQuery:
+    """A :class:`SearchQuery` from package_search parameters (CKAN names); with a
+    ``context``, ``q`` is analysed with its synonyms and vocabulary."""
     q = str(data.get("q") or "").strip()
     if q in ("*:*", "*"):
         q = ""
@@ -59,6 +74,7 @@ def build_query(data: dict) -> SearchQuery:
     default_sort = "score desc, metadata_modified desc" if q else "metadata_modified desc"
     return SearchQuery(
         q=q,
+        match=(analyse(context, q) if context is not None else analyze_query(q)) if q else None,
         filter=None if not filters else filters[0] if len(filters) == 1 else And(tuple(filters)),
         sort=parse_sort(str(data.get("sort") or default_sort)),
         rows=as_int(data, "rows", 10, maximum=MAX_ROWS),
@@ -91,21 +107,26 @@ def package_search(context: Context, data: dict) -> dict:
     :param include_private: closed datasets the caller may read are included unless
         this is false (the caller's visibility always applies)
     """
-    query = build_query(data)
+    query = build_query(data, context)
     seen_by = visibility(context.principal)
     if not as_bool(data.get("include_private"), True):
         seen_by = seen_by.open_only()
-    result = search_index().search(query, seen_by)
-    # The index may lag a change by a moment: re-check visibility on the rows returned.
+    if query.q and query.match is None:  # only particles and punctuation: nothing to find
+        result = SearchResult(count=0, ids=[], facets={field: [] for field in query.facet_fields})
+    else:
+        result = search_index().search(query, seen_by)
+    # The index may lag a change by a moment: re-check visibility on the rows returned
+    # (in Python: as a SQL condition it could lead SQLite away from the primary key).
     datasets = {
         dataset.id: dataset
         for dataset in context.db.scalars(
             sa.select(Dataset)
-            .where(Dataset.id.in_(result.ids), Dataset.state == "active",
-                   seen_by.dataset_clause())
+            .where(Dataset.id.in_(result.ids))
             .options(selectinload(Dataset.resources), selectinload(Dataset.tags),
                      selectinload(Dataset.groups))
         )
+        if dataset.state == "active"
+        and seen_by.allows(dataset.access_level, dataset.owner_org_id, dataset.id)
     }
     search_facets, facets = {}, {}
     for field, items in result.facets.items():
@@ -118,18 +139,23 @@ def package_search(context: Context, data: dict) -> dict:
                 for value, count in items
             ],
         }
-    return {
+    body = {
         "count": result.count,
         "results": [show_dataset(context, datasets[i]) for i in result.ids if i in datasets],
         "facets": facets,
         "search_facets": search_facets,
         "sort": ", ".join(f"{field} {direction}" for field, direction in query.sort),
     }
+    if result.count == 0 and query.q:
+        # Not in CKAN's reply; CKAN clients ignore it. The search page offers it.
+        body["did_you_mean"] = did_you_mean(context, query, seen_by)
+    return body
 
 
 @action("package_autocomplete", read_only=True)
 def package_autocomplete(context: Context, data: dict) -> list[dict]:
-    """Datasets whose title or name matches ``q``, for suggestions as you type.
+    """Datasets the caller may read whose title matches ``q``, for suggestions as you
+    type: full-text matches first, then titles containing the text typed so far.
 
     :param q: the text typed so far
     :param limit: at most this many (default 10, at most 50)
@@ -138,15 +164,31 @@ def package_autocomplete(context: Context, data: dict) -> list[dict]:
     if not q:
         return []
     limit = as_int(data, "limit", 10, minimum=1, maximum=50)
-    result = search_index().search(SearchQuery(q=q, rows=limit), visibility(context.principal))
+    seen_by = visibility(context.principal)
+    match = analyse(context, q)
+    ids = [] if match is None else search_index().search(
+        SearchQuery(q=q, match=match, rows=limit * 3), seen_by).ids
+    if ids:  # suggestions are titles: keep the datasets whose title itself matches
+        titles = dict(context.db.execute(
+            sa.select(Dataset.id, Dataset.title).where(Dataset.id.in_(ids))).all())
+        ids = [i for i in ids if title_matches(match, titles.get(i, ""))][:limit]
+    if len(ids) < limit:
+        # A half-typed word is not yet a word: fall back to the title as typed.
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        ids += [dataset_id for dataset_id in context.db.scalars(
+            sa.select(Dataset.id).where(
+                Dataset.state == "active", seen_by.dataset_clause(),
+                Dataset.title.like(pattern, escape="\\"), Dataset.id.not_in(ids))
+            .order_by(Dataset.modified.desc()).limit(limit - len(ids)))]
     rows = {
         dataset_id: (name, title)
-        for dataset_id, name, title in context.db.execute(
-            sa.select(Dataset.id, Dataset.name, Dataset.title).where(Dataset.id.in_(result.ids))
-        )
+        for dataset_id, name, title, state, level, org in context.db.execute(
+            sa.select(Dataset.id, Dataset.name, Dataset.title, Dataset.state,
+                      Dataset.access_level, Dataset.owner_org_id).where(Dataset.id.in_(ids)))
+        if state == "active" and seen_by.allows(level, org, dataset_id)
     }
     return [
         {"name": rows[i][0], "title": rows[i][1], "match_field": "title",
          "match_displayed": rows[i][1]}
-        for i in result.ids if i in rows
+        for i in ids if i in rows
     ]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from typing import Iterable, Protocol
 
 from access_control.policy import Visibility
+from catalog.search.analysis import MatchQuery
 from catalog.search.query import Filter
 
 
@@ -36,11 +38,24 @@ class SearchDocument:
     num_resources: int
     num_tags: int
     views_recent: int = 0
+    group_titles: list[str] = field(default_factory=list)
+    type: str = "dataset"
+
+    @cached_property
+    def terms(self) -> dict[str, list[str]]:
+        """Index terms by weighted field (computed once per document)."""
+        from catalog.search.documents import document_terms_of
+
+        return document_terms_of(self)
 
 
 @dataclass(frozen=True)
 class SearchQuery:
+    """What to search for. ``match`` is the analysed form of ``q`` (None: no full-text
+    condition); engines use ``match`` only, so every engine matches the same datasets."""
+
     q: str = ""
+    match: MatchQuery | None = None
     filter: Filter | None = None
     # (field, "asc"|"desc") pairs; field is "score" or a sortable document field.
     sort: tuple[tuple[str, str], ...] = (("score", "desc"), ("metadata_modified", "desc"))
@@ -59,12 +74,16 @@ class SearchResult:
 
 class SearchIndex(Protocol):
     """A full-text index of datasets. Implementations: ``SqlSearchIndex``,
-    ``ElasticsearchIndex``. Every search is restricted by the caller's visibility."""
+    ``ElasticsearchIndex``. Every search is restricted by the caller's visibility.
 
-    def index(self, documents: Iterable[SearchDocument]) -> None:
-        """Add or replace documents."""
+    ``connection`` is the caller's open transaction on the catalog database: an engine
+    that lives in that database writes in it (so the write commits or rolls back with the
+    outbox); others ignore it."""
 
-    def delete(self, dataset_ids: Iterable[str]) -> None:
+    def index(self, documents: Iterable[SearchDocument], connection=None) -> None:
+        """Add or replace documents (in the current index and in one being rebuilt)."""
+
+    def delete(self, dataset_ids: Iterable[str], connection=None) -> None:
         """Remove documents; unknown ids are ignored."""
 
     def search(self, query: SearchQuery, visibility: Visibility) -> SearchResult:
@@ -73,3 +92,16 @@ class SearchIndex(Protocol):
 
     def clear(self) -> None:
         """Remove every document."""
+
+    def start_rebuild(self) -> None:
+        """Create a new, empty index beside the current one, which keeps serving
+        searches; from now on :meth:`index` and :meth:`delete` write to both."""
+
+    def index_rebuild(self, documents: Iterable[SearchDocument], connection=None) -> None:
+        """Add documents to the index being rebuilt only."""
+
+    def finish_rebuild(self) -> None:
+        """Swap the rebuilt index in (atomically) and drop the old one."""
+
+    def abort_rebuild(self) -> None:
+        """Drop the index being rebuilt, if any; the current one stays."""

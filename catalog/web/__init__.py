@@ -39,13 +39,15 @@ def url_with_lang(code: str) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from catalog.search.highlight import highlight
     from catalog.web import (access, account, audit, dataset_forms, datasets, home,
-                             organizations, pages, partials, publishing, resources, showcases)
+                             organizations, pages, partials, publishing, resources, search_admin,
+                             showcases)
 
     init_csrf(app)
     # publishing before datasets: /dataset/<name>.ttl must win over /dataset/<reference>
     for module in (home, publishing, datasets, organizations, showcases, pages, account,
-                   access, audit, dataset_forms, resources):
+                   access, audit, dataset_forms, search_admin, resources):
         app.register_blueprint(module.blueprint)
     partials.init_app(app)
     resources.init_app(app)
@@ -54,6 +56,7 @@ def init_app(app: Flask) -> None:
         summary=plain_summary,
         access_label=access_label,
         date=format_iso_date,
+        highlight=highlight,
         legal_basis_label=lambda code: legal_basis_label(code, str(get_locale())),
     )
     app.jinja_env.globals.update(

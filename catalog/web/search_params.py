@@ -13,6 +13,7 @@ SORT_OPTIONS = {
     "": "score desc, metadata_modified desc",
     "newest": "metadata_modified desc",
     "title": "title_string asc",
+    "name": "name asc",
     "popular": "views_recent desc",
 }
 PAGE_SIZE = 20

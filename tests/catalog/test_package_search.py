@@ -108,3 +108,7 @@ def test_field_clauses_inside_q_filter_like_solr(client, catalog):
     assert [d["name"] for d in body["results"]] == ["shussho"]
     # an unknown "field" stays a word of the query
     assert result(client, "package_search", _method="GET", q="http://x")["count"] == 0
+
+
+def test_a_query_of_particles_finds_nothing_rather_than_everything(client, catalog):
+    assert result(client, "package_search", q="の と")["count"] == 0

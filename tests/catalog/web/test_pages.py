@@ -36,7 +36,7 @@ def test_home_lists_categories_and_recent_open_datasets(client, site):
 def test_search_page_with_facets_and_shareable_url(client, site):
     status, html = page(client, "/dataset?q=人口&tags=人口")
     assert status == 200
-    assert "市区町村別人口" in html
+    assert "市区町村別<mark>人口</mark>" in html  # the match is highlighted
     assert "1 件のデータセット" in html
     assert 'aria-current="true"' in html  # the selected facet is marked
 
@@ -70,7 +70,7 @@ def test_staff_see_internal_datasets_with_a_label(client, site):
     status, html = page(client, "/dataset/naibu", token)
     assert status == 200 and "庁内限定" in html
     status, html = page(client, "/dataset?q=集計", token)
-    assert "庁内の集計" in html and "庁内限定" in html
+    assert "庁内の<mark>集計</mark>" in html and "庁内限定" in html  # the match is highlighted
     # a restricted dataset of another department: staff may know it exists, not read it
     assert page(client, "/dataset/gentei", token)[0] == 403
 

@@ -1,15 +1,15 @@
 """Ingest: background jobs, DataStore tables and machine-readability reports.
 
-Revision ID: 0004_ingest
-Revises: 0003_access_control
+Revision ID: 0005_ingest
+Revises: 0004_search
 Create Date: 2026-11-27 15:29:35.231955
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0004_ingest'
-down_revision = '0003_access_control'
+revision = '0005_ingest'
+down_revision = '0004_search'
 branch_labels = None
 depends_on = None
 
