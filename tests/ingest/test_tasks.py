@@ -157,3 +157,29 @@ def test_ingest_on_s3_storage_queries_through_a_local_cache(tmp_path, database_u
     finally:
         factories.CURRENT_APP.reset(token)
         app.extensions["db_engine"].dispose()
+
+
+def test_column_names_and_descriptions_find_the_dataset(app, client):
+    organization = make_org()
+    token = make_token(make_user(orgs={organization: "editor"}))
+    dataset = make_dataset(organization, name="aed", title="設置場所一覧",
+                           files={"aed.csv": "設置施設名,救急救命講習\n県庁,あり\n".encode()})
+    found = result(client, "package_search", _method="GET", q="救急救命講習")
+    assert [d["name"] for d in found["results"]] == ["aed"]
+    result(client, "datastore_dictionary_update", token, resource_id=dataset.resources[0].id,
+           fields=[{"id": "設置施設名", "info": {"notes": "自動体外式除細動器のある建物"}}])
+    found = result(client, "package_search", _method="GET", q="除細動器")
+    assert [d["name"] for d in found["results"]] == ["aed"]
+
+
+def test_a_stricter_resources_columns_do_not_leak_into_search(app, client):
+    organization = make_org()
+    make_dataset(organization, name="mixed", title="混在", access_level="open",
+                 resources=[])
+    token = make_token(make_user(orgs={organization: "editor"}))
+    response = client.post("/api/3/action/resource_create", headers={"Authorization": token},
+                           data={"package_id": "mixed", "access_level": "restricted",
+                                 "upload": (io.BytesIO("秘匿列名,値\nx,1\n".encode()), "secret.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert result(client, "package_search", _method="GET", q="秘匿列名")["count"] == 0
