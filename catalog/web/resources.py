@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from access_control.policy import Action, can
 from catalog import db as database
 from catalog.api.errors import NotAuthorized, NotFound, ValidationError
+from catalog.api.validation import as_int
 from catalog.datastore.lookup import table_file, table_for
 from catalog.datastore.params import search_query
 from catalog.web.actions import call_action, context
@@ -111,7 +112,8 @@ def dump(resource_id: str):
         abort(400)
     try:
         resource, table = table_for(ctx, resource_id, request.args.get("table"))
-        query = search_query({**request.args, "limit": request.args.get("limit") or 0})
+        query = search_query({**request.args.to_dict(), "limit": 0})
+        query.limit = as_int(request.args, "limit", 0)  # a dump may hold any number of rows
     except NotFound:
         abort(404)
     except NotAuthorized:
