@@ -203,9 +203,13 @@ def datastore_delete(context: Context, data: dict) -> dict:
 
 
 def record_data_access(context: Context, resource, what: str) -> None:
-    """The one place where reads of closed data (searches, SQL, dumps) are to be recorded
-    in the audit trail. ``access_control.audit.record_event`` is not in this branch yet:
-    when it lands, call it here for resources that are not open."""
+    """Record a read of closed data (a search, SQL query, preview or dump) in the audit
+    trail: ``data_export`` for dumps, ``data_query`` for the rest. Open data is not
+    recorded. The caller commits."""
     if resource.effective_access_level == "open":
         return
-    context.extra.setdefault("closed_data_reads", []).append((what, resource.id))
+    from access_control.audit.events import AuditEvent
+    from access_control.audit.services import record_event
+
+    event = AuditEvent.DATA_EXPORT if what == "datastore_dump" else AuditEvent.DATA_QUERY
+    record_event(context, event, resource=resource, details={"via": what})

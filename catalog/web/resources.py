@@ -49,6 +49,11 @@ def datastore_view(resource_id: str, dataset: dict) -> dict:
             tables.append({"table": table, "preview": preview})
     finally:
         con.close()
+    if tables:
+        from catalog.datastore.actions import record_data_access
+
+        record_data_access(ctx, resource, "preview")
+        ctx.db.commit()
     return {
         "tables": tables,
         "report": ctx.db.get(IngestReport, resource_id),

@@ -199,3 +199,21 @@ def test_an_upload_over_the_limit_is_refused_in_japanese(client, site, app):
                            content_type="multipart/form-data")
     assert response.status_code == 409
     assert response.get_json()["error"]["upload"] == ["ファイルが上限（1000 B）を超えています。"]
+
+
+def test_reads_of_closed_data_are_audited(client, site, db):
+    import sqlalchemy as sa
+
+    from access_control.audit.models import AuditRecord
+
+    rid = site["closed"]
+    search(client, site["editor"], resource_id=rid)
+    result(client, "datastore_search_sql", site["editor"], _method="GET", sql=f'SELECT count(*) FROM "{rid}"')
+    assert client.get(f"/datastore/dump/{rid}", headers={"Authorization": site["editor"]}).status_code == 200
+    search(client, resource_id=site["population"])  # open data: not recorded
+    records = db.execute(sa.select(AuditRecord.event, AuditRecord.resource_id, AuditRecord.details)
+                         .where(AuditRecord.event.in_(["data_query", "data_export"]))
+                         .order_by(AuditRecord.id)).all()
+    assert [(event, resource, details["via"]) for event, resource, details in records] == [
+        ("data_query", rid, "datastore_search"), ("data_query", rid, "datastore_search_sql"),
+        ("data_export", rid, "datastore_dump")]
