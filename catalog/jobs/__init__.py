@@ -50,11 +50,16 @@ def enqueue(db: Session, kind: str, *, resource_id: str | None = None,
 
 @event.listens_for(Session, "after_commit")
 def _dispatch_after_commit(db: Session) -> None:
+    if db.in_nested_transaction():
+        return  # a SAVEPOINT released: the jobs start once the real transaction commits
     job_ids = db.info.pop("jobs_to_dispatch", [])
     if job_ids and has_app_context():
         job_queue().dispatch(job_ids)
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _forget_on_rollback(db: Session, _previous) -> None:
-    db.info.pop("jobs_to_dispatch", None)
+def _forget_on_rollback(db: Session, previous) -> None:
+    # A SAVEPOINT rolled back keeps the jobs queued before it (those queued inside it may
+    # stay listed: their rows are gone, and the runner ignores a job it cannot find).
+    if not previous.nested:
+        db.info.pop("jobs_to_dispatch", None)

@@ -142,6 +142,26 @@ class TestJobQueueContract:
         with app.extensions["db_sessionmaker"]() as db:
             assert db.get(Job, job.id) is None
 
+    def test_a_job_queued_inside_a_savepoint_runs_after_the_real_commit(self, queued_app):
+        """Releasing a SAVEPOINT is not the commit: the job starts only once the outer
+        transaction commits (the harvest import queues ingests item by item this way)."""
+        app, _worker = queued_app
+        with app.app_context():
+            from catalog import db
+
+            session = db.session()
+            with session.begin_nested():
+                job = enqueue(session, "tests.catalog.job_handlers:record", params={"value": 7})
+            try:
+                with session.begin_nested():
+                    enqueue(session, "tests.catalog.job_handlers:record")
+                    raise ValueError("this item is refused")
+            except ValueError:
+                pass
+            session.commit()
+        done = wait_for(app, job.id, FINISHED)
+        assert done.status == JobStatus.SUCCEEDED and done.result == {"echo": 7}
+
 
 def test_a_worker_killed_mid_job_leaves_it_failed_not_running(rq_app):
     app, worker = rq_app
