@@ -1,7 +1,8 @@
 """Where a harvested dataset came from, for its page.
 
 Everyone who may read the dataset sees the source's title, the item's page at the source
-(for catalogs) and when it was last harvested; staff also see the link to the job's report
+(for catalogs), when it was last harvested and which columns look like personal data
+(``sql`` sources); staff also see the link to the job's report
 and which fields keep local edits. Source URLs are never shown here (a database URL or
 a file path is nobody's business on a dataset page).
 """
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from access_control.policy import Action, can
 from access_control.principals import Principal
+from catalog.datasets.models import Dataset
 from harvesters.models import HarvestRecord
 
 
@@ -24,6 +26,7 @@ def provenance_for(db: Session, principal: Principal, dataset_id: str) -> dict |
     if record is None:
         return None
     staff = can(principal, Action.VIEW_HARVEST)
+    dataset = db.get(Dataset, dataset_id)
     return {
         "source_title": record.source.title or record.source.name,
         "source_name": record.source.name if staff else None,
@@ -33,4 +36,7 @@ def provenance_for(db: Session, principal: Principal, dataset_id: str) -> dict |
         "state": record.state,
         "job_id": record.last_job_id if staff else None,
         "locally_edited": list(record.locally_edited or []) if staff else [],
+        # flagged by the sql type: a warning to everyone who may read the dataset
+        "personal_data_columns": (dataset.extras or {}).get("personal_data_columns", "")
+        if dataset is not None else "",
     }

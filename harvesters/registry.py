@@ -11,7 +11,9 @@ from harvesters.interfaces import Harvester
 HARVESTER_TYPES = {
     "ckan": "harvesters.types.ckan:CkanHarvester",
     "dcat": "harvesters.types.dcat:DcatHarvester",
+    "estat": "harvesters.types.estat:EstatHarvester",
     "inventory": "harvesters.types.inventory:InventoryHarvester",
+    "sql": "harvesters.types.sql:SqlHarvester",
 }
 
 

@@ -49,7 +49,10 @@ class HarvestRun:
 
     ``since`` is when the last successful job started gathering (None for a first or a
     full run): types that can ask "what changed since" use it. ``known`` maps the remote
-    ids this source has records for (not withdrawn) to the remote URL recorded for each.
+    ids this source has records for (not withdrawn) to the remote URL recorded for each;
+    ``known_modified`` maps the ids of active, successfully applied records to the
+    ``remote_modified`` recorded for each (types that can tell "unchanged" from a listing
+    leave those items out and report them present).
     """
 
     job_id: str
@@ -59,6 +62,7 @@ class HarvestRun:
     max_file_bytes: int
     since: datetime | None = None
     known: dict[str, str] = field(default_factory=dict)
+    known_modified: dict[str, str] = field(default_factory=dict)
     dry_run: bool = False
     is_stopped: Callable[[], str | None] = lambda: None
     started_monotonic: float = field(default_factory=time.monotonic)

@@ -27,7 +27,9 @@ from catalog.db import utcnow
 from harvesters.config import check_base_config
 from harvesters.http import DeadlineExceeded, Fetcher
 from harvesters.importer import Importer, ReportLine, errored
-from harvesters.interfaces import DatasetDraft, HarvestError, ItemError, Listing, RemoteItem
+from harvesters.interfaces import (
+    DatasetDraft, HarvestError, ItemError, Listing, RemoteItem, SourceError,
+)
 from harvesters.models import (
     HarvestJob, HarvestObject, HarvestRecord, HarvestSource, JobStatus, RecordState, Stage,
 )
@@ -111,14 +113,20 @@ def _prepare(job_id: str):
             sa.select(sa.func.max(HarvestJob.gather_started)).where(
                 HarvestJob.source_id == source.id, HarvestJob.status == JobStatus.FINISHED,
                 HarvestJob.dry_run.is_(False)))
-        known = db.execute(sa.select(HarvestRecord.remote_id, HarvestRecord.remote_url).where(
-            HarvestRecord.source_id == source.id, HarvestRecord.state != RecordState.WITHDRAWN))
+        known = db.execute(sa.select(
+            HarvestRecord.remote_id, HarvestRecord.remote_url, HarvestRecord.remote_modified,
+            HarvestRecord.state, HarvestRecord.content_hash,
+        ).where(HarvestRecord.source_id == source.id,
+                HarvestRecord.state != RecordState.WITHDRAWN)).all()
         info = SourceInfo(source.id, source.name, source.title, source.url, source.source_type,
                           dict(source.config or {}), source.owner_org_id,
                           source.default_access_level, source.default_license_id)
         settings = current_app.config["SETTINGS"]
         run = HarvestRun(
-            job_id=job.id, source=info, base=base, since=since, known=dict(known.all()),
+            job_id=job.id, source=info, base=base, since=since,
+            known={row.remote_id: row.remote_url for row in known},
+            known_modified={row.remote_id: row.remote_modified for row in known
+                            if row.state == RecordState.ACTIVE and row.content_hash},
             dry_run=job.dry_run, max_file_bytes=settings.max_upload_bytes,
             work_dir=Path(tempfile.mkdtemp(prefix="harvest-", dir=_work_root(settings))),
             is_stopped=lambda: _stop_reason(job_id),
@@ -158,7 +166,9 @@ def _fetch(run: HarvestRun, harvester, listing: Listing):
         run.check()
         try:
             items.append(harvester.fetch(run, item))
-        except (ItemError, HarvestError) as error:
+        except SourceError:
+            raise  # the source itself broke down (unreachable, garbage): the job fails
+        except HarvestError as error:
             failures.append(errored(item, Stage.FETCH, error.message))
     run.log(_("%(count)s items listed, %(failed)s could not be fetched",
               count=len(listing.items), failed=len(failures)))
