@@ -58,7 +58,7 @@ def run_due_command() -> None:
 
     summary = run_due()
     click.echo(f"recovered {summary.recovered}, queued {len(summary.created)}, "
-               f"ran {len(summary.ran)}")
+               f"ran {len(summary.ran)}, sent to workers {len(summary.sent)}")
     for job_id, status in summary.ran.items():
         click.echo(f"job {job_id}: {status}")
 
@@ -68,7 +68,8 @@ def run_due_command() -> None:
               help="Seconds between two looks for due work.")
 @click.option("--once", is_flag=True, help="Look once and stop.")
 def scheduler(interval: int, once: bool) -> None:
-    """Run due harvests forever (for hosts without cron)."""
+    """Run due harvests forever (for hosts without cron). With CATALOG_REDIS_URL the
+    harvests are queued for the ``catalog worker`` processes instead of run here."""
     from harvesters.scheduling import run_due
 
     while True:

@@ -1,10 +1,11 @@
 """When sources are harvested, and the single entry point for running due work.
 
 :func:`run_due` is what cron calls (``catalog harvest run-due``, e.g. every minute) and
-what a queue worker's periodic task calls once the job queue (CATALOG_REDIS_URL) is in
-place: it recovers jobs whose process died, creates jobs for sources whose frequency says
-they are due, and runs every New job. Running it twice at once is safe: each job is
-claimed atomically (:func:`harvesters.runner.run_job`).
+what ``catalog harvest scheduler`` calls in a loop: it recovers jobs whose process died,
+creates jobs for sources whose frequency says they are due, and runs every New job: in
+this process, or, when the job queue is RQ (CATALOG_REDIS_URL), by queueing each one for
+the ``catalog worker`` processes (:mod:`harvesters.tasks`). Running it twice at once is
+safe: each job is claimed atomically (:func:`harvesters.runner.run_job`).
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ class DueRun:
     recovered: int = 0
     created: list[str] = field(default_factory=list)
     ran: dict[str, str] = field(default_factory=dict)  # job id -> final status
+    sent: list[str] = field(default_factory=list)  # job ids queued for the workers
 
 
 def run_due() -> DueRun:
@@ -108,9 +110,38 @@ def run_due() -> DueRun:
         db.commit()
         pending = list(db.scalars(sa.select(HarvestJob.id).where(
             HarvestJob.status == JobStatus.NEW).order_by(HarvestJob.created)))
+        if _workers_run_jobs():
+            summary.sent = _send_to_workers(db, pending)
+            pending = []
     for job_id in pending:
         summary.ran[job_id] = run_job(job_id)
-    if summary.recovered or summary.ran:
-        log.info("run-due: %s recovered, %s created, %s ran", summary.recovered,
-                 len(summary.created), len(summary.ran))
+    if summary.recovered or summary.ran or summary.sent:
+        log.info("run-due: %s recovered, %s created, %s ran, %s sent to workers",
+                 summary.recovered, len(summary.created), len(summary.ran), len(summary.sent))
     return summary
+
+
+def _workers_run_jobs() -> bool:
+    from catalog.jobs.rq import RqJobQueue
+
+    return isinstance(current_app.extensions.get("job_queue"), RqJobQueue)
+
+
+def _send_to_workers(db: Session, pending: list[str]) -> list[str]:
+    """Queue a background job for each New harvest job not already waiting for a worker."""
+    from catalog.jobs import enqueue
+    from catalog.jobs.models import Job, JobStatus as QueueStatus
+    from harvesters.tasks import HARVEST_TASK, TIMEOUT_GRACE_SECONDS
+
+    waiting = {job.params.get("harvest_job_id") for job in db.scalars(sa.select(Job).where(
+        Job.kind == HARVEST_TASK, Job.status.in_([QueueStatus.QUEUED, QueueStatus.RUNNING])))}
+    sent = []
+    for job_id in pending:
+        if job_id in waiting:
+            continue
+        base, _problems = check_base_config(db.get(HarvestJob, job_id).source.config or {})
+        enqueue(db, HARVEST_TASK, params={"harvest_job_id": job_id},
+                timeout_seconds=base.time_limit + TIMEOUT_GRACE_SECONDS)
+        sent.append(job_id)
+    db.commit()
+    return sent

@@ -12,6 +12,7 @@ from catalog.db import utcnow
 from harvesters.models import HarvestJob, HarvestSource, JobStatus
 from harvesters.scheduling import due_sources
 from tests import factories
+from tests.catalog.test_jobs import rq_app  # noqa: F401 - a real ``catalog worker`` on Redis
 from tests.harvesters.conftest import FIXTURES, make_source
 
 
@@ -57,3 +58,59 @@ def test_harvest_run_command(app, file_server):
     assert "unchanged 5" in dry.output
     missing = runner.invoke(main, ["harvest", "run", "nothing-here"], obj=app)
     assert missing.exit_code != 0 and "no such harvest source" in missing.output
+
+
+def test_with_redis_due_harvests_run_on_a_real_worker(rq_app, file_server):
+    """CATALOG_REDIS_URL set: the scheduler queues due harvests for ``catalog worker``
+    (a separate process on the same database), which runs them."""
+    from catalog.jobs.models import Job
+    from harvesters.tasks import HARVEST_TASK
+    from tests.harvesters.conftest import wait_until
+
+    app, _worker = rq_app
+    _inventory(app, file_server, "DAILY", "on-workers")
+    runner = CliRunner()
+    outcome = runner.invoke(main, ["harvest", "run-due"], obj=app)
+    assert outcome.exit_code == 0, outcome.output
+    assert "queued 1, ran 0, sent to workers 1" in outcome.output
+
+    def harvest_job() -> HarvestJob:
+        with app.extensions["db_sessionmaker"]() as db:
+            job = db.scalar(sa.select(HarvestJob))
+            db.expunge(job)
+            return job
+
+    assert wait_until(lambda: harvest_job().status not in ("New", "Running"), timeout=90)
+    job = harvest_job()
+    assert job.status == "Finished", job.reason
+    assert job.stats == {"added": 5}
+
+    def queued() -> list[tuple]:
+        with app.extensions["db_sessionmaker"]() as db:
+            return [(j.status, j.result) for j in db.scalars(
+                sa.select(Job).where(Job.kind == HARVEST_TASK))]
+
+    assert wait_until(lambda: queued()[0][0] != "running", timeout=30)
+    assert queued() == [("succeeded", {"harvest_job_id": job.id, "status": "Finished"})]
+    # the scheduler's loop, once: nothing is due, nothing is sent again
+    again = runner.invoke(main, ["harvest", "scheduler", "--once"], obj=app)
+    assert again.exit_code == 0, again.output
+    with app.extensions["db_sessionmaker"]() as db:
+        assert db.scalar(sa.select(sa.func.count()).select_from(HarvestJob)) == 1
+        assert db.scalar(sa.select(sa.func.count()).where(Job.kind == HARVEST_TASK)) == 1
+
+
+def test_a_new_job_waiting_for_a_worker_is_not_sent_twice(rq_app, file_server):
+    """No worker reads this queue until the second look: the job is queued once."""
+    from catalog.jobs.models import Job
+    from harvesters.tasks import HARVEST_TASK
+
+    app, worker = rq_app
+    worker.kill()  # nobody takes the job meanwhile
+    _inventory(app, file_server, "DAILY", "waiting")
+    runner = CliRunner()
+    assert "sent to workers 1" in runner.invoke(main, ["harvest", "run-due"], obj=app).output
+    assert "sent to workers 0" in runner.invoke(main, ["harvest", "run-due"], obj=app).output
+    with app.extensions["db_sessionmaker"]() as db:
+        assert db.scalar(sa.select(sa.func.count()).where(Job.kind == HARVEST_TASK)) == 1
+        assert db.scalar(sa.select(HarvestJob.status)) == "New"
