@@ -85,3 +85,26 @@ def _name_of(app, title: str) -> str:
     from tests.harvesters.conftest import datasets_by_title
 
     return datasets_by_title(app)[title]["name"]
+
+
+def test_the_form_offers_estat_and_sql_and_checks_their_config(app, client):
+    factories.make_org("tokei", title="統計調査課")
+    _sign_in(client, factories.make_user(sysadmin=True))
+    form = client.get("/harvest/new")
+    assert '<option value="estat"' in form.text and '<option value="sql"' in form.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+    fields = {"title": "e-Stat", "name": "estat-fukuoka",
+              "url": "https://api.e-stat.go.jp/rest/3.0/app/json", "source_type": "estat",
+              "owner_org": "tokei", "frequency": "MONTHLY", "default_access_level": "open",
+              "default_license_id": "", "notes": "", "active": "1", "csrf_token": token,
+              "config": '{"statsCode": "00200521"}'}
+    refused = client.post("/harvest/new", data=fields)
+    assert refused.status_code == 400 and "appId（e-Stat が発行するアプリケーションID）は必須です" in refused.text
+    saved = client.post("/harvest/new", data={
+        **fields, "config": '{"appId": "secret-app-id", "statsCode": "00200521"}'})
+    assert saved.status_code == 302
+
+    sql = client.post("/harvest/new", data={
+        **fields, "name": "shinsei", "source_type": "sql", "url": "sqlite:////srv/shinsei.db",
+        "config": '{"queries": {"all": "DELETE FROM applications"}}'})
+    assert sql.status_code == 400 and "SELECT 文だけが使えます" in sql.text
