@@ -57,7 +57,7 @@ DEFAULT_LICENSE = "gov-standard-2.0"
 SURVEY_YEARS = re.compile(r"^\d{4}(\d{2})?(-\d{4}(\d{2})?)?$")
 STATS_CODE = re.compile(r"^\d{5}(\d{3})?$")
 CYCLES = {"月次": "monthly", "四半期": "quarterly", "年次": "annual", "年度次": "annual",
-          "半年次": "semiannual", "週次": "weekly", "日次": "daily"}
+          "週次": "weekly", "日次": "daily", "不定期": "irregular"}  # 半年次: none fits
 # TABLE_INF element -> extra key (the names staff know from e-Stat's pages)
 EXTRA_FIELDS = (("STAT_NAME", "統計名"), ("GOV_ORG", "作成機関"), ("STATISTICS_NAME", "提供統計名"),
                 ("TITLE", "表題"), ("CYCLE", "提供周期"), ("SURVEY_DATE", "調査年月"),

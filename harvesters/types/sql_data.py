@@ -136,10 +136,19 @@ def open_engine(url: str, statement_seconds: float) -> sa.Engine:
                     lambda: 1 if time.monotonic() > deadline else 0, 10_000)
             elif backend in ("mysql", "mariadb"):
                 cursor.execute("SET SESSION TRANSACTION READ ONLY")
+                _mysql_time_limit(cursor, statement_seconds)
         finally:
             cursor.close()
 
     return engine
+
+
+def _mysql_time_limit(cursor, seconds: float) -> None:
+    """MariaDB's max_statement_time (seconds) or MySQL's max_execution_time (ms)."""
+    try:
+        cursor.execute(f"SET SESSION max_statement_time = {float(seconds):.3f}")
+    except Exception:  # noqa: BLE001 - MySQL has the other one
+        cursor.execute(f"SET SESSION max_execution_time = {max(1, int(seconds * 1000))}")
 
 
 def database_error(error: Exception, url: str, seconds: float) -> Exception:
@@ -152,7 +161,8 @@ def database_error(error: Exception, url: str, seconds: float) -> Exception:
                                  url=redact_url(url), error=message))
         lowered = message.lower()
         if "statement timeout" in lowered or "interrupted" in lowered or \
-                "canceling statement" in lowered or "max_execution_time" in lowered:
+                "canceling statement" in lowered or "max_execution_time" in lowered or \
+                "max_statement_time" in lowered:
             return SourceError(_("The query ran longer than %(seconds)s seconds "
                                  "(request_timeout): %(error)s", seconds=int(seconds),
                                  error=message))

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import threading
 import time
+import uuid
 import warnings
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -23,8 +26,18 @@ APPLICANTS = [  # (申請種別, 市町村, how many)
 ]
 
 
+MARIADB_SERVER = os.environ.get("CATALOG_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/")
+
+
+def _engine(url: str) -> sa.Engine:
+    """A writing engine (MariaDB told to read "..." as identifiers, like the others)."""
+    if url.startswith("mysql"):
+        return sa.create_engine(url, connect_args={"init_command": "SET sql_mode='ANSI_QUOTES'"})
+    return sa.create_engine(url)
+
+
 def _fill(url: str) -> None:
-    engine = sa.create_engine(url)
+    engine = _engine(url)
     with engine.begin() as connection:
         connection.execute(sa.text(
             'CREATE TABLE applications (id INTEGER PRIMARY KEY, "氏名" VARCHAR(50), '
@@ -51,19 +64,44 @@ def _fill(url: str) -> None:
 
 
 def _execute(url: str, statement: str) -> None:
-    engine = sa.create_engine(url)
+    engine = _engine(url)
     with engine.begin() as connection:
         connection.execute(sa.text(statement))
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@contextmanager
+def mariadb_database():
+    """A scratch database on the MariaDB server (skipped when there is none: optional)."""
+    server = sa.create_engine(MARIADB_SERVER)
+    name = f"harvest_sql_{uuid.uuid4().hex[:12]}"
+    try:
+        with server.connect() as connection:
+            connection.execute(sa.text(f"CREATE DATABASE {name} CHARACTER SET utf8mb4"))
+    except sa.exc.OperationalError as error:
+        server.dispose()
+        pytest.skip(f"MariaDB at {MARIADB_SERVER} is unreachable: {error.orig}")
+    try:
+        yield server.url.set(database=name, query={"charset": "utf8mb4"}).render_as_string(
+            hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+        server.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
 def system_db(request, tmp_path):
     """An application system's database, filled with applications and facilities."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'shinsei.sqlite'}"
         _fill(url)
         yield url
+        return
+    if request.param == "mariadb":
+        with mariadb_database() as url:
+            _fill(url)
+            yield url
         return
     server = request.getfixturevalue("postgres_server")
     url = create_postgres_database(server, "harvest_sql")
@@ -231,6 +269,13 @@ def test_connections_are_read_only(sqlite_db, postgres_server):
         engine.dispose()
     finally:
         drop_postgres_database(postgres_server, url)
+    with mariadb_database() as url:
+        _execute(url, "CREATE TABLE t (x INTEGER)")
+        engine = open_engine(url, 10)
+        with engine.connect() as connection, pytest.raises(sa.exc.OperationalError,
+                                                           match="READ ONLY"):
+            connection.execute(sa.text("INSERT INTO t VALUES (1)"))
+        engine.dispose()
 
 
 def test_garbage_file_and_missing_database_fail_and_change_nothing(app, tmp_path, sqlite_db):
