@@ -108,7 +108,10 @@ class Harvester(Protocol):
         """List the remote items. Raise :class:`SourceError` if the source is unusable."""
 
     def fetch(self, run: "HarvestRun", item: RemoteItem) -> RemoteItem:
-        """Complete one listed item (more metadata, file copies). Raise :class:`ItemError`."""
+        """Complete one listed item (more metadata, file copies). Raise :class:`ItemError`
+        when only this item cannot be had, :class:`SourceError` when the source itself broke
+        down (unreachable, garbage, connection lost): then the job fails and nothing is
+        applied, rather than importing half a harvest."""
 
     def map_item(self, run: "HarvestRun", item: RemoteItem) -> DatasetDraft:
         """Map one item to a dataset. Pure: no network, no writes. Raise :class:`ItemError`."""
