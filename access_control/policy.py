@@ -27,7 +27,7 @@ class Action(StrEnum):
     UPDATE = "update"  # Dataset
     DELETE = "delete"  # Dataset
     PURGE = "purge"  # Dataset
-    MANAGE_GRANTS = "manage_grants"  # Dataset
+    MANAGE_GRANTS = "manage_grants"  # Dataset (None: the grants of any organization)
     MANAGE_ORGANIZATION = "manage_organization"  # Organization: edit it and its members
     CREATE_ORGANIZATION = "create_organization"  # None
     DELETE_ORGANIZATION = "delete_organization"  # Organization
@@ -42,7 +42,9 @@ class Action(StrEnum):
     MANAGE_SHOWCASES = "manage_showcases"  # None: create, edit and moderate use cases
     MANAGE_SITE_ROLES = "manage_site_roles"  # None: give or take site roles (sysadmins)
     VIEW_HARVEST = "view_harvest"  # None: see harvest sources, jobs and reports
-    MANAGE_HARVEST = "manage_harvest"  # Organization the source harvests into
+    MANAGE_HARVEST = "manage_harvest"  # Organization the source harvests into (None: any)
+    SEE_SYSTEM_JOBS = "see_system_jobs"  # None: background jobs not about one resource
+    SEE_DELETED_ORGANIZATIONS = "see_deleted_organizations"  # None
     HARVEST_SERVER_RESOURCES = "harvest_server_resources"  # None: sql sources, file paths
 
 
@@ -141,6 +143,8 @@ def can(principal: Principal, action: Action, obj=None) -> bool:
             )
         case Action.DELETE:
             return principal.has_org_role(obj.owner_org_id, OrgRole.EDITOR)
+        case Action.MANAGE_GRANTS | Action.MANAGE_HARVEST if obj is None:
+            return any(role.includes(OrgRole.ADMIN) for role in principal.org_roles.values())
         case Action.MANAGE_GRANTS:
             return principal.has_org_role(obj.owner_org_id, OrgRole.ADMIN)
         case Action.MANAGE_ORGANIZATION:
@@ -156,7 +160,8 @@ def can(principal: Principal, action: Action, obj=None) -> bool:
         case _:
             # PURGE, CREATE_ORGANIZATION, DELETE_ORGANIZATION, MANAGE_GROUPS, CREATE_USER,
             # READ_AUDIT_LOG, HARVEST_SERVER_RESOURCES (it reaches the catalog server's
-            # network and files), MANAGE_SITE_ROLES, MANAGE_SEARCH
+            # network and files), MANAGE_SITE_ROLES, MANAGE_SEARCH, SEE_SYSTEM_JOBS,
+            # SEE_DELETED_ORGANIZATIONS
             return False
 
 

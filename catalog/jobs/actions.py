@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from access_control.policy import Action
+from access_control.policy import Action, can
 from catalog.api.context import Context
 from catalog.api.errors import NotFound
 from catalog.api.registry import action
@@ -42,7 +42,8 @@ def job_show(context: Context, data: dict) -> dict:
     Jobs about a resource are shown to whoever may read that resource.
     """
     job = context.db.get(Job, str(require(data, "id")))
-    if job is None or job.resource_id is None and not context.principal.is_sysadmin:
+    if job is None or job.resource_id is None and not can(context.principal,
+                                                           Action.SEE_SYSTEM_JOBS):
         raise NotFound(_("Job not found"))
     if job.resource_id is not None:
         resource_for(context.principal, context.db, job.resource_id, Action.READ)

@@ -40,7 +40,8 @@ def dataset_counts(context: Context) -> dict[str, int]:
 def _get(context: Context, reference) -> Organization:
     organization = services.find_organization(context.db, str(reference or ""))
     if organization is None or (
-        organization.state != "active" and not context.principal.is_sysadmin
+        organization.state != "active"
+        and not can(context.principal, Action.SEE_DELETED_ORGANIZATIONS)
     ):
         raise NotFound(_("Organization not found"))
     return organization
@@ -56,7 +57,7 @@ def _members(context: Context, organization: Organization) -> list[dict]:
 
 def _dict(context: Context, organization: Organization, count: int, data: dict) -> dict:
     result = organization_dict(organization, count)
-    if as_bool(data.get("include_users"), False) and context.principal.is_staff:
+    if as_bool(data.get("include_users"), False) and can(context.principal, Action.LIST_USERS):
         result["users"] = _members(context, organization)
     return result
 

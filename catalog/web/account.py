@@ -102,7 +102,6 @@ def account_menu() -> dict:
     """What the header shows the current user (templates call this)."""
     from access_control.notifications.services import unread_count
     from access_control.policy import Action, can
-    from access_control.roles import OrgRole
 
     principal = current_principal()
     if principal.user is None:
@@ -112,7 +111,6 @@ def account_menu() -> dict:
         "name": principal.user.fullname or principal.user.name,
         "unread": unread_count(database.session(), principal.user.id),
         "can_create": can(principal, Action.CREATE_DATASET),
-        "decides_requests": principal.is_sysadmin or any(
-            role.includes(OrgRole.ADMIN) for role in principal.org_roles.values()),
+        "decides_requests": can(principal, Action.MANAGE_GRANTS),
         "reads_audit": can(principal, Action.READ_AUDIT_LOG),
     }
