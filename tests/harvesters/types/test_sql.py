@@ -296,6 +296,17 @@ def test_garbage_file_and_missing_database_fail_and_change_nothing(app, tmp_path
     assert not (tmp_path / "nothing.sqlite").exists()  # read-only: never created
 
 
+def test_a_runaway_sqlite_query_is_stopped_and_fails_the_job(app, sqlite_db):
+    source, _org = _source(app, sqlite_db, tables=[], request_timeout=1, queries={
+        "endless": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+                   "SELECT count(*) FROM c"})
+    started = time.monotonic()
+    job = harvest(app, source)
+    assert time.monotonic() - started < 30
+    assert job["status"] == "Failed" and "request_timeout" in job["reason"]
+    assert catalog_state(app) == {}
+
+
 def test_a_slow_query_or_a_connection_lost_halfway_fails_the_job(app, postgres_server):
     url = create_postgres_database(postgres_server, "harvest_sql")
     try:
