@@ -37,7 +37,9 @@ def neutralise(value):
 
 def neutralised_sql(column: str) -> str:
     """SQL neutralising a text column's formulas (see the module docstring)."""
-    return (f"CASE WHEN regexp_matches({column}, '^[=+\\-@\\t\\r]') THEN '''' || {column} "
+    # The first character's code point (= + - @ tab CR): a pattern match on every cell
+    # costs several times more.
+    return (f"CASE WHEN ord({column}) IN (61, 43, 45, 64, 9, 13) THEN '''' || {column} "
             f"ELSE {column} END")
 
 
