@@ -29,14 +29,14 @@ from bench.common import HEADER, generate_csv, load_average, measure, stamp  # n
 RUNS, WARMUP = 30, 3
 
 DUMP = """
-import resource as _resource
+from bench.common import peak_rss_mb
 import sys
 from catalog import create_app
 app = create_app({"instance_dir": sys.argv[1], "database_url": sys.argv[2],
                   "storage_url": sys.argv[1] + "/files", "secret_key": "bench"})
 client = app.test_client()
 client.get(f"/api/3/action/datastore_search?resource_id={sys.argv[3]}&limit=1")
-BASELINE = _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024
+BASELINE = peak_rss_mb()
 
 def run(instance, database, resource_id, fmt, limit="0"):
     response = client.get(f"/datastore/dump/{resource_id}?format={fmt}&limit={limit}", buffered=False)
