@@ -51,14 +51,35 @@ def to_shift_jis(source: str, target: str) -> None:
             out.write(chunk)
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory, in MB. Read from /proc (VmHWM), which starts
+    afresh at exec: getrusage's ru_maxrss keeps the peak of the parent that started us,
+    so a child of a big benchmark process would report the parent's peak."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def measure(code: str, *args: str) -> dict:
     """Run ``code`` (a Python snippet defining ``run(*args)``) in a fresh process; returns
-    its wall time and peak RSS, so that each figure is measured alone."""
+    its wall time, CPU time (user + system, all threads of the process) and peak RSS, so
+    that each figure is measured alone. On a machine shared with other work the CPU time
+    moves less than the wall time."""
     program = (
-        "import json, resource, sys, time\n" + code +
-        "\nstart = time.perf_counter()\nextra = run(*sys.argv[1:])\n"
+        "import json, resource, sys, time\nfrom bench.common import peak_rss_mb\n" + code +
+        "\ndef _cpu():\n    usage = resource.getrusage(resource.RUSAGE_SELF)\n"
+        "    return usage.ru_utime + usage.ru_stime\n"
+        "start, cpu_start = time.perf_counter(), _cpu()\nextra = run(*sys.argv[1:])\n"
         "print('BENCH-RESULT ' + json.dumps({'seconds': time.perf_counter() - start, 'extra': extra,"
-        " 'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n")
+        " 'cpu_seconds': _cpu() - cpu_start,"
+        " 'peak_rss_mb': peak_rss_mb()}))\n")
     completed = subprocess.run([sys.executable, "-c", program, *args], capture_output=True,
                                text=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
     if completed.returncode:

@@ -29,14 +29,14 @@ from bench.common import HEADER, generate_csv, load_average, measure, stamp  # n
 RUNS, WARMUP = 30, 3
 
 DUMP = """
-import resource as _resource
+from bench.common import peak_rss_mb
 import sys
 from catalog import create_app
 app = create_app({"instance_dir": sys.argv[1], "database_url": sys.argv[2],
                   "storage_url": sys.argv[1] + "/files", "secret_key": "bench"})
 client = app.test_client()
 client.get(f"/api/3/action/datastore_search?resource_id={sys.argv[3]}&limit=1")
-BASELINE = _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024
+BASELINE = peak_rss_mb()
 
 def run(instance, database, resource_id, fmt, limit="0"):
     response = client.get(f"/datastore/dump/{resource_id}?format={fmt}&limit={limit}", buffered=False)
@@ -90,26 +90,45 @@ def main() -> None:
         other = theirs.get(name)
         pg = f"{other[0]:14.1f}{other[1]:8.1f}" if other else f"{'–':>14}{'–':>8}"
         print(f"  {name:36}{p50:9.1f}{p95:7.1f}   {pg}")
-    print("  targets: filtered page < 50 ms p50, filtered aggregate < 150 ms p50")
-    print(f"\nDumps of the whole table ({args.rows:,} rows), streamed over HTTP, fresh process each")
+    for name, target in (("filtered page (100 rows, with total)", 50),
+                         ("filtered aggregate (search_sql)", 150)):
+        p50 = ours[name][0]
+        print(f"  target {name} < {target} ms p50: {p50:.1f} ms, "
+              f"{'met' if p50 < target else 'NOT met'}")
+    print(f"\nDumps: GET /datastore/dump/<id>?format=csv|json|parquet of the whole table "
+          f"({args.rows:,} rows, every column),\nstreamed over HTTP and read to the end, "
+          f"a fresh process each. The target (over 100 MB/s, memory flat: the rise\nfrom the "
+          f"idle app does not grow with the rows dumped) is for these three formats. Excel "
+          f"holds at most\n1,048,576 rows, so the whole-table xlsx dump is refused; xlsx is "
+          f"shown at 200,000 rows for reference.")
     dumps(instance, database, resource_id)
-    print("  target: over 100 MB/s with flat memory (peak RSS independent of the table size)")
     print(f"\n{stamp()}  load average {load_average()}")
 
 
 def dumps(instance: str, database: str, resource_id: str) -> None:
     print(f"  {'format':22}    size      time      rate   memory: idle app -> peak while dumping")
-    for fmt, limit in (("csv", "500000"), ("csv", "0"), ("json", "0"), ("xlsx", "0"),
-                       ("xlsx", "200000"), ("parquet", "0")):
+    rises = {}
+    for fmt, limit in (("csv", "500000"), ("csv", "0"), ("json", "0"), ("parquet", "0"),
+                       ("xlsx", "0"), ("xlsx", "200000")):
         figure = measure(DUMP, instance, database, resource_id, fmt, limit)
         if "refused" in figure["extra"]:
-            print(f"  {fmt:8} refused, as it should be: {figure['extra']['refused']}")
+            print(f"  {fmt:8} whole table refused, as it should be: {figure['extra']['refused']}")
             continue
         size = figure["extra"]["bytes"] / 1e6
-        fmt = f"{fmt} ({int(limit):,} rows)" if limit != "0" else fmt
+        label = f"{fmt} ({int(limit):,} rows)" if limit != "0" else fmt
         idle = figure["extra"]["baseline_rss_mb"]
-        print(f"  {fmt:22}{size:8,.0f} MB {figure['seconds']:7.2f} s {size / figure['seconds']:6.0f} MB/s"
-              f"   {idle:5.0f} MB -> {figure['peak_rss_mb']:5.0f} MB (+{figure['peak_rss_mb'] - idle:.0f})")
+        rise = figure["peak_rss_mb"] - idle
+        rate = size / figure["seconds"]
+        rises[(fmt, limit)] = rise
+        verdict = ""
+        if limit == "0" and fmt in ("csv", "json", "parquet"):
+            # Flat: the whole table raises memory no more than a tenth of it (the 500,000-row
+            # CSV) does, give or take 64 MB of buffers.
+            flat = rise <= rises.get(("csv", "500000"), rise) + 64
+            verdict = (f"   target {'met' if rate > 100 and flat else 'NOT met'}"
+                       f" ({'> ' if rate > 100 else '<= '}100 MB/s, memory {'flat' if flat else 'grows'})")
+        print(f"  {label:22}{size:8,.0f} MB {figure['seconds']:7.2f} s {rate:6.0f} MB/s"
+              f"   {idle:5.0f} MB -> {figure['peak_rss_mb']:5.0f} MB (+{rise:.0f}){verdict}")
 
 
 def catalog_client(instance: str, database: str):

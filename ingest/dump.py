@@ -16,6 +16,7 @@ import tempfile
 from typing import Iterator
 
 import pyarrow as pa
+import pyarrow.compute as pa_compute
 import pyarrow.csv as pa_csv
 
 from ingest.tabular import jsonable
@@ -37,7 +38,9 @@ def neutralise(value):
 
 def neutralised_sql(column: str) -> str:
     """SQL neutralising a text column's formulas (see the module docstring)."""
-    return (f"CASE WHEN regexp_matches({column}, '^[=+\\-@\\t\\r]') THEN '''' || {column} "
+    # The first character's code point (= + - @ tab CR): a pattern match on every cell
+    # costs several times more.
+    return (f"CASE WHEN ord({column}) IN (61, 43, 45, 64, 9, 13) THEN '''' || {column} "
             f"ELSE {column} END")
 
 
@@ -85,18 +88,20 @@ def stream_delimited(con, sql: str, params: list, *, delimiter: str, bom: bool) 
 
 def stream_json(con, sql: str, params: list, fields: list[dict]) -> Iterator[bytes]:
     """JSON as CKAN's dump: ``{"fields": [...], "records": [[...], ...]}``; DuckDB writes
-    each row's JSON array, Python only joins them."""
+    each row's JSON array, Arrow joins them."""
     names = [f["id"] for f in fields]
     row_json = "json_array(" + ", ".join(quote(n) for n in names) + ")::VARCHAR"
     reader = con.sql(f"SELECT {row_json} FROM ({sql})", params=params or None).to_arrow_reader(BATCH_ROWS)
     yield ('{"fields": ' + json.dumps(fields, ensure_ascii=False) + ', "records": [').encode()
     first = True
     for batch in reader:
-        rows = batch.column(0).to_pylist()
-        if not rows:
+        rows = batch.column(0)
+        if not len(rows):
             continue
-        text = ",\n".join(rows)
-        yield ((("" if first else ",\n") + text).encode())
+        # Joined by Arrow, bytes to bytes: no Python string per row.
+        whole = pa.ListArray.from_arrays(pa.array([0, len(rows)], pa.int32()), rows)
+        text = pa_compute.binary_join(whole, ",\n")[0].as_buffer().to_pybytes()
+        yield text if first else b",\n" + text
         first = False
     yield b"]}\n"
 

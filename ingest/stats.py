@@ -2,7 +2,7 @@
 histogram of numeric columns.
 
 Minimum, maximum and null counts come free from the Parquet file's own statistics; the
-distinct counts and every histogram take one more pass over the file.
+distinct counts and the histograms of numeric columns take a scan each.
 """
 
 from __future__ import annotations
@@ -31,18 +31,22 @@ def table_stats(con, parquet: str, plans: list[ColumnPlan], has_symbols: bool
         plan = next(p for p in plans if p.name == name)
         if plan.type in ORDERED:
             entry["min"], entry["max"] = low, high
-    expressions = [f"approx_count_distinct({quote(plan.name)})" for plan in plans]
+    distinct = [f"approx_count_distinct({quote(plan.name)})" for plan in plans]
     numeric = [plan for plan in plans if plan.type in NUMERIC
                and stats[plan.name].get("min") is not None]
+    bins = []
     for plan in numeric:
         low, high = stats[plan.name]["min"], stats[plan.name]["max"]
         width = (high - low) / HISTOGRAM_BINS or 1
-        expressions.append(f"histogram(least(floor(({quote(plan.name)} - ({low})) / {width})::BIGINT, "
-                           f"{HISTOGRAM_BINS - 1}))")
-    row = con.execute(f"SELECT {', '.join(expressions)} FROM {source}").fetchone() if plans else ()
-    for plan, distinct in zip(plans, row):
-        stats[plan.name]["distinct"] = min(distinct, total - stats[plan.name]["nulls"])
-    for plan, counts in zip(numeric, row[len(plans):]):
+        bins.append(f"histogram(least(floor(({quote(plan.name)} - ({low})) / {width})::BIGINT, "
+                    f"{HISTOGRAM_BINS - 1}))")
+    # Two scans, not one: DuckDB takes twice as long over both kinds of aggregate in one
+    # SELECT as over each in its own (2.3 s against 0.5 + 0.6 s of CPU on 5M rows).
+    row = con.execute(f"SELECT {', '.join(distinct)} FROM {source}").fetchone() if plans else ()
+    for plan, count in zip(plans, row):
+        stats[plan.name]["distinct"] = min(count, total - stats[plan.name]["nulls"])
+    histograms = con.execute(f"SELECT {', '.join(bins)} FROM {source}").fetchone() if bins else ()
+    for plan, counts in zip(numeric, histograms):
         low, high = stats[plan.name]["min"], stats[plan.name]["max"]
         width = (high - low) / HISTOGRAM_BINS
         stats[plan.name]["histogram"] = [

@@ -1,9 +1,10 @@
 """Querying ingested tables with DuckDB: the engine behind the DataStore API.
 
-Every query opens its own in-memory DuckDB connection over the Parquet files it needs,
-bounded in memory and threads. ``run_sql`` runs caller-written SQL in a sandbox: one
-SELECT, only the tables the caller may read, no file or network access, no extensions,
-a time limit and a row limit.
+Every query takes its own connection to an in-memory DuckDB database over the Parquet
+files it needs, bounded in memory and threads. ``run_sql`` runs caller-written SQL in a
+sandbox: one SELECT, only the tables the caller may read, no file or network access, no
+extensions, a time limit and a row limit. Databases are kept between queries (opening one
+costs more than a small query); a sandbox database sees only the tables it was made for.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import base64
 import json
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -277,7 +279,7 @@ def table_names(sql: str) -> set[str]:
         raise QueryError(_("Write exactly one SELECT statement."))
     if statements[0].type != duckdb.StatementType.SELECT:
         raise QueryError(_("Read only: only SELECT statements may be run."))
-    con = duckdb.connect()
+    con = connect()  # parsing only: no table is read
     try:
         tree = json.loads(con.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
     finally:
@@ -306,18 +308,45 @@ def _walk(node, tables: set, ctes: set) -> None:
             _walk(value, tables, ctes)
 
 
+# Sandboxes of datastore_search_sql, one per set of tables, kept for the next query on the
+# same tables: opening a database and binding its views costs more than many queries.
+SANDBOXES = 16
+_sandboxes: OrderedDict[tuple, duckdb.DuckDBPyConnection] = OrderedDict()
+os.register_at_fork(after_in_child=_sandboxes.clear)
+
+
+def sandbox(tables: dict[str, TableFile], memory_limit: str = "256MB") -> duckdb.DuckDBPyConnection:
+    """A connection (closed by the caller) to a database that sees ``tables`` (name ->
+    file) as views and nothing else: it may read those Parquet files and no other file or
+    network address, loads no extension, and its settings are locked. The database is
+    cached per set of tables; each caller gets its own connection to it."""
+    key = (memory_limit, tuple(sorted((name, t.path, t.physical_id, tuple(t.names))
+                                      for name, t in tables.items())))
+    with _databases_lock:
+        database = _sandboxes.get(key)
+        if database is not None:
+            _sandboxes.move_to_end(key)
+            return database.cursor()
+    database = _new_database(memory_limit, threads=2)
+    database.execute("SET parquet_metadata_cache = true")
+    database.execute("SET allowed_paths = ?", [sorted({t.path for t in tables.values()})])
+    database.execute("SET enable_external_access = false")
+    for name, table in tables.items():
+        database.execute(f"CREATE VIEW {quote(name)} AS SELECT * FROM {table.relation()}")
+    database.execute("SET lock_configuration = true")
+    with _databases_lock:
+        _sandboxes[key] = database
+        while len(_sandboxes) > SANDBOXES:  # connections still open keep theirs alive
+            _sandboxes.popitem(last=False)
+        return database.cursor()
+
+
 def run_sql(sql: str, tables: dict[str, TableFile], *, timeout: float, max_rows: int,
             memory_limit: str = "256MB") -> SqlResult:
-    """Run one SELECT over ``tables`` (name -> file) in a sandbox: the connection may read
-    those Parquet files and nothing else on this machine or the network, loads no
-    extension, and is interrupted after ``timeout`` seconds."""
-    con = _new_database(memory_limit, threads=2)  # its own: the sandbox locks its settings
+    """Run one SELECT over ``tables`` (name -> file) in a :func:`sandbox`, interrupted
+    after ``timeout`` seconds."""
+    con = sandbox(tables, memory_limit)
     try:
-        con.execute("SET allowed_paths = ?", [sorted({t.path for t in tables.values()})])
-        con.execute("SET enable_external_access = false")
-        for name, table in tables.items():
-            con.execute(f"CREATE TEMP VIEW {quote(name)} AS SELECT * FROM {table.relation()}")
-        con.execute("SET lock_configuration = true")
         timer = threading.Timer(timeout, con.interrupt)
         timer.start()
         try:

@@ -83,11 +83,11 @@ def _era_cases() -> str:
 # The parsers as DuckDB macros: a query names each once per column instead of repeating
 # kilobytes of SQL, which keeps planning fast for wide sheets.
 MACROS = {
-    # Trimming with a custom character set is slow; most cells need none, and these
-    # prefix/suffix checks are cheap.
-    "ing_trim(x)": "CASE WHEN x = '' THEN NULL WHEN starts_with(x, ' ') OR starts_with(x, '\u3000') "
-                   "OR starts_with(x, chr(9)) OR suffix(x, ' ') OR suffix(x, '\u3000') OR suffix(x, chr(9)) "
-                   "OR suffix(x, chr(10)) OR suffix(x, chr(13)) OR starts_with(x, chr(10)) "
+    # Trimming with a custom character set is slow, and most cells need none: only a cell
+    # whose first or last character is a control character, a space or U+3000 (the
+    # modulo lets a few CJK characters through too, which trim() then leaves as they are)
+    # is trimmed. ord('') is -1, so an empty cell becomes NULL on the same way.
+    "ing_trim(x)": "CASE WHEN ord(x) % 12288 <= 32 OR ord(substr(x, -1)) % 12288 <= 32 "
                    "THEN nullif(trim(x, ' \t\r\n\u3000'), '') ELSE x END",
     "ing_sym(t)": f"(t IN ({', '.join(literal(s) for s in SYMBOLS)}))",
     "ing_ascii(t)": f"translate(t, {literal(_FULLWIDTH_FROM)}, {literal(_FULLWIDTH_TO)})",
@@ -274,7 +274,9 @@ class ColumnPlan:
         check, value = (part.format(x=raw) for part in guard)
         if self.clean:  # parsing here would cost every row; a surprise sends us the long way
             slow = f"error('unforeseen value in ' || {literal(self.name)})"
-        return f"CASE WHEN {raw} IS NULL THEN NULL WHEN {check} THEN {value} ELSE {slow} END"
+        # The check first: it is NULL for a NULL cell, and a CASE whose first branch takes
+        # most rows costs a third less than one that first splits off the NULLs.
+        return f"CASE WHEN {check} THEN {value} WHEN {raw} IS NULL THEN NULL ELSE {slow} END"
 
 
 def layered(relation: str, plans: list[ColumnPlan], extra: str = "", where: str = "",

@@ -33,6 +33,9 @@ NON_ISO_DATE = re.compile(r"^\d{4}/\d{1,2}/\d{1,2}|^\d{1,2}/\d{1,2}/\d{4}|年.*�
 PLACE = re.compile(r"(市|区|町|村|都|道|府|県)$")
 URI = re.compile(r"^https?://\S+$")
 LOCAL_CODE = re.compile(r"^\d{5,6}$")
+# Plain ASCII numbers and ISO dates: only LOCAL_CODE can match such a cell (one pattern
+# instead of a dozen, for the bulk of a statistics table's cells).
+PLAIN = re.compile(r"[0-9.\-]+")
 
 
 HEADER = "(見出し)"  # findings in header cells are reported under this name
@@ -74,6 +77,10 @@ def check_values(report, table) -> None:
             text = text_of(value)
             name = column.name
             filled[name] += 1
+            if PLAIN.fullmatch(text):  # most cells: of the checks below only the code one applies
+                if LOCAL_CODE.match(text):
+                    codes[name] += 1
+                continue
             _check_text(seen, name, r, text)
             stripped = text.strip(" \u3000")
             plan = plans.get(name)

@@ -100,3 +100,23 @@ def test_text_column_values_are_kept_as_written(con):
     source = layered("sample", [plans["name"]])
     assert con.execute(f"SELECT {plans['name'].value_sql()} FROM {source}").fetchall() == [
         ("市営地下鉄\u3000姪浜駅",), ("ＪＲ",), ("-",)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("総数", "総数"), ("  42　", "42"), ("\u3000総数\u3000", "総数"), ("\tx\r\n", "x"), ("\rx", "x"),
+    ("a\u3000b", "a\u3000b"), ("", None), ("  ", None), ("\u3000", None), (None, None),
+    # Characters 12288 apart from U+3000 and the spaces pass the quick check; trim keeps them.
+    ("怀", "怀"), ("退x ", "退x"), ("\x0bq", "\x0bq")])
+def test_cells_are_trimmed_of_padding_only(con, text, expected):
+    assert con.execute("SELECT ing_trim(?)", [text]).fetchone()[0] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("=1+2", "'=1+2"), ("+81", "'+81"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("福岡市", "福岡市"), ("a=b", "a=b"), ("", ""), (None, None)])
+def test_dump_sql_neutralises_formulas_like_python(con, text, expected):
+    from ingest.dump import neutralise, neutralised_sql
+
+    sql = f"SELECT {neutralised_sql('v')} FROM (SELECT ?::VARCHAR AS v)"
+    assert con.execute(sql, [text]).fetchone()[0] == expected
+    assert neutralise(text) == expected
