@@ -46,17 +46,33 @@ def build_app(folder: Path):
     return app
 
 
+# The heaviest dataset page of the demo: two ingested tables (rating, preview, chart and
+# per-format buttons of both), and a use case.
+DATASET = "shichouson-betsu-jinkou"
+POINTS = "aed-setchi-basho"  # 400 facilities with 緯度/経度: the GeoJSON dump
+
+
 def pages(app) -> list[str]:
     client = app.test_client()
-    dataset = client.get("/api/3/action/package_search?rows=1").get_json()["result"]["results"][0]
+    dataset = client.get(f"/api/3/action/package_show?id={DATASET}").get_json()["result"]
+    points = client.get(f"/api/3/action/package_show?id={POINTS}").get_json()["result"]
     showcase = client.get("/api/3/action/ckanext_showcase_list?limit=1").get_json()["result"][0]
     organization = dataset["organization"]["name"]
     group = client.get("/api/3/action/group_list").get_json()["result"][0]
+    table = points["resources"][0]["id"]
     return ["/", "/dataset", "/dataset?q=人口", f"/dataset/{dataset['name']}",
+            f"/dataset/{dataset['name']}/resource/{dataset['resources'][0]['id']}",
             f"/organization/{organization}", f"/group/{group}", "/showcase",
             f"/showcase/{showcase['name']}", "/showcase/submit", "/about", "/api-guide",
             "/catalog.ttl", "/catalog.jsonld", f"/dataset/{dataset['name']}.ttl",
+            f"/dataset/{dataset['name']}/datapackage.json",
+            f"/datastore/dump/{table}?format=csv", f"/datastore/dump/{table}?format=geojson",
             "/sitemap.xml", "/feeds/dataset.atom"]
+
+
+def short(path: str, width: int = 40) -> str:
+    """The path cut in its middle (ids), keeping what tells pages apart at both ends."""
+    return path if len(path) <= width else path[:22] + "…" + path[-(width - 23):]
 
 
 def measure(client, path: str, repeat: int, uncached: bool = False) -> list[float]:
@@ -90,12 +106,22 @@ def main() -> None:
             p95 = sorted(times)[int(0.95 * len(times)) - 1]
             worst = max(worst, p95)
             flag = "" if p95 < BUDGET_MS else "  OVER BUDGET"
-            print(f"{path[:40]:40} {statistics.median(times):10.1f} {p95:8.1f}{flag}")
+            print(f"{short(path):40} {statistics.median(times):10.1f} {p95:8.1f}{flag}")
+            sys.stdout.flush()
         for path in ("/catalog.ttl", "/catalog.rdf", "/catalog.jsonld"):
             times = measure(client, path, args.repeat, uncached=True)
             p95 = sorted(times)[int(0.95 * len(times)) - 1]
             print(f"{path + ' (uncached)':40} {statistics.median(times):10.1f} {p95:8.1f}"
                   f"{'' if p95 < BUDGET_MS else '  OVER BUDGET (first request after a change)'}")
+        # Same-run baseline of the fast Turtle writer: rdflib's own, on the same graph.
+        from catalog.publishing import services
+
+        fast = services.RDF_FORMATS["ttl"]
+        services.RDF_FORMATS["ttl"] = ("turtle", fast[1])
+        times = measure(client, "/catalog.ttl", args.repeat, uncached=True)
+        services.RDF_FORMATS["ttl"] = fast
+        print(f"{'/catalog.ttl (uncached, rdflib turtle)':40} {statistics.median(times):10.1f} "
+              f"{sorted(times)[int(0.95 * len(times)) - 1]:8.1f}")
         print(f"worst p95: {worst:.1f} ms ({'within' if worst < BUDGET_MS else 'over'} "
               f"the {BUDGET_MS} ms budget)")
 
