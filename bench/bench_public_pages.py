@@ -89,6 +89,16 @@ def measure(client, path: str, repeat: int, uncached: bool = False) -> list[floa
     return times
 
 
+def line(label: str, times: list[float], note: str = "") -> float:
+    """Print one row: best, median and p95 of ``times``; returns the p95. The best run is
+    what the page costs when the (shared, busy) machine lets it run undisturbed."""
+    p95 = sorted(times)[max(0, int(0.95 * len(times)) - 1)]
+    print(f"{short(label):40} {min(times):8.1f} {statistics.median(times):10.1f} {p95:8.1f}"
+          f"{note if p95 >= BUDGET_MS else ''}")
+    sys.stdout.flush()
+    return p95
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=20)
@@ -97,32 +107,27 @@ def main() -> None:
         app = build_app(Path(folder))
         client = app.test_client()
         baseline = measure(client, "/api/3/action/status_show", args.repeat)
-        print(f"{'page':40} {'median ms':>10} {'p95 ms':>8}   (budget {BUDGET_MS} ms)")
-        print(f"{'baseline: status_show':40} {statistics.median(baseline):10.1f} "
-              f"{sorted(baseline)[int(0.95 * len(baseline)) - 1]:8.1f}")
+        print(f"{'page':40} {'best ms':>8} {'median ms':>10} {'p95 ms':>8}   (budget {BUDGET_MS} ms)")
+        line("baseline: status_show", baseline)
         worst = 0.0
         for path in pages(app):
-            times = measure(client, path, args.repeat)
-            p95 = sorted(times)[int(0.95 * len(times)) - 1]
-            worst = max(worst, p95)
-            flag = "" if p95 < BUDGET_MS else "  OVER BUDGET"
-            print(f"{short(path):40} {statistics.median(times):10.1f} {p95:8.1f}{flag}")
-            sys.stdout.flush()
-        for path in ("/catalog.ttl", "/catalog.rdf", "/catalog.jsonld"):
-            times = measure(client, path, args.repeat, uncached=True)
-            p95 = sorted(times)[int(0.95 * len(times)) - 1]
-            print(f"{path + ' (uncached)':40} {statistics.median(times):10.1f} {p95:8.1f}"
-                  f"{'' if p95 < BUDGET_MS else '  OVER BUDGET (first request after a change)'}")
-        # Same-run baseline of the fast Turtle writer: rdflib's own, on the same graph.
+            worst = max(worst, line(path, measure(client, path, args.repeat), "  OVER BUDGET"))
+        for path in ("/catalog.rdf", "/catalog.jsonld"):
+            line(path + " (uncached)", measure(client, path, args.repeat, uncached=True),
+                 "  OVER BUDGET (first request after a change)")
+        # The fast Turtle writer against rdflib's own on the same graph, runs interleaved
+        # so that both see the same machine.
         from catalog.publishing import services
 
-        fast = services.RDF_FORMATS["ttl"]
-        services.RDF_FORMATS["ttl"] = ("turtle", fast[1])
-        times = measure(client, "/catalog.ttl", args.repeat, uncached=True)
-        services.RDF_FORMATS["ttl"] = fast
-        print(f"{'/catalog.ttl (uncached, rdflib turtle)':40} {statistics.median(times):10.1f} "
-              f"{sorted(times)[int(0.95 * len(times)) - 1]:8.1f}")
-        print(f"worst p95: {worst:.1f} ms ({'within' if worst < BUDGET_MS else 'over'} "
+        fast, fast_times, rdflib_times = services.RDF_FORMATS["ttl"], [], []
+        for _ in range(args.repeat):
+            fast_times += measure(client, "/catalog.ttl", 1, uncached=True)
+            services.RDF_FORMATS["ttl"] = ("turtle", fast[1])
+            rdflib_times += measure(client, "/catalog.ttl", 1, uncached=True)
+            services.RDF_FORMATS["ttl"] = fast
+        line("/catalog.ttl (uncached)", fast_times, "  OVER BUDGET (first request after a change)")
+        line("/catalog.ttl (uncached, rdflib turtle)", rdflib_times)
+        print(f"worst p95 of the pages: {worst:.1f} ms ({'within' if worst < BUDGET_MS else 'over'} "
               f"the {BUDGET_MS} ms budget)")
 
 
