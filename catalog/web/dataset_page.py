@@ -19,7 +19,7 @@ PREVIEW_ROWS = 10
 NUMERIC = ("integer", "number")
 # Columns whose numbers are labels, not amounts: years, codes, identifiers.
 LABEL_LIKE_NAME = re.compile(r"(年|年度|年月|コード|番号|ID|id|No|NO|no)\.?$")
-CHART_WIDTH, LABEL_WIDTH, BAR_HEIGHT, GAP = 640, 150, 22, 6
+CHART_WIDTH, LABEL_WIDTH, BAR_HEIGHT, GAP = 480, 120, 22, 6  # small enough to read on a phone
 
 
 def resource_downloads(resource: dict) -> list[Download]:
@@ -106,13 +106,13 @@ def bar_chart(fields: list[dict], columns: list[str], rows: list[list]) -> dict 
     if not points:
         return None
     peak = max(abs(value) for _label, value in points) or 1
-    room = CHART_WIDTH - LABEL_WIDTH - 90  # space for the number after the bar
+    room = CHART_WIDTH - LABEL_WIDTH - 95  # space for the number after the bar
     bars = []
     for index, (label, value) in enumerate(points):
         width = round(room * max(value, 0) / peak, 1)
         text = "" if label is None else str(label)
         bars.append({"y": index * (BAR_HEIGHT + GAP), "width": width,
-                     "label": text if len(text) <= 10 else text[:9] + "…", "full_label": text,
+                     "label": text if len(text) <= 7 else text[:6] + "…",
                      "value": _number(value)})
     return {"label": picked[0], "value": picked[1], "bars": bars, "width": CHART_WIDTH,
             "label_width": LABEL_WIDTH, "bar_height": BAR_HEIGHT,

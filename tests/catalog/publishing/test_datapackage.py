@@ -124,3 +124,19 @@ def test_frictionless_does_catch_a_schema_that_does_not_fit(app, live_server):
     assert {error.type for error in report.tasks[0].errors} == {"type-error"}
     text = requests.get(descriptor["resources"][0]["path"], timeout=10).text
     assert list(csv.reader(io.StringIO(text)))[1][:3] == ["1", "401307", "福岡市"]
+
+
+def test_the_frictionless_example_on_the_page_really_works(app, live_server):
+    """The copied frictionless snippet of the dataset page runs and prints the rows."""
+    import html
+    import subprocess
+    import sys
+
+    organization = factories.make_org("tokei", "統計調査課")
+    factories.make_dataset(organization, name="jinko", files={"jinko.csv": CSV})
+    page = requests.get(f"{live_server}/dataset/jinko", timeout=10).text
+    code = page.split('aria-labelledby="frictionless-label">', 1)[1].split("</textarea>", 1)[0]
+    completed = subprocess.run([sys.executable, "-c", html.unescape(code)], capture_output=True,
+                               text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    assert "jinko.csv" in completed.stdout and "'福岡市'" in completed.stdout
