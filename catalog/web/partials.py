@@ -14,9 +14,9 @@ from catalog.publishing.schema_org import dataset_jsonld
 from catalog.publishing.services import public_dataset
 from catalog.showcase.forms import TYPE_LABELS
 from catalog.web import dataset_page
+from catalog.web.actions import call_action
 from ingest.dump import coordinate_columns
 from ingest.services import tables_by_resource
-from catalog.web.actions import call_action
 
 
 def schema_org_for(dataset: dict) -> dict | None:
