@@ -1,5 +1,5 @@
-"""Streaming a table out as CSV, TSV, JSON, XLSX or Parquet with flat memory: rows come
-from DuckDB in Arrow batches and leave as bytes, batch by batch.
+"""Streaming a table out as CSV, TSV, JSON, XLSX, Parquet or GeoJSON with flat memory: rows
+come from DuckDB in Arrow batches and leave as bytes, batch by batch.
 
 Spreadsheet formulas are neutralised in text cells of CSV, TSV and XLSX: a cell starting
 with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading ``'`` so that
@@ -12,7 +12,9 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
+import unicodedata
 from typing import Iterator
 
 import pyarrow as pa
@@ -27,7 +29,12 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_ROWS = 1_048_575
 FORMATS = {"csv": "text/csv", "tsv": "text/tab-separated-values", "json": "application/json",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-           "parquet": "application/vnd.apache.parquet"}
+           "parquet": "application/vnd.apache.parquet", "geojson": "application/geo+json"}
+# Column names (or titles) holding coordinates, compared after NFKC, lower-casing and
+# dropping a bracketed note such as 緯度（世界測地系）.
+LATITUDE_NAMES = {"緯度", "lat", "latitude"}
+LONGITUDE_NAMES = {"経度", "lon", "lng", "long", "longitude"}
+COORDINATE_TYPES = {"number", "integer", "string"}
 
 
 def neutralise(value):
@@ -157,3 +164,66 @@ def stream_file(path: str) -> Iterator[bytes]:
     with open(path, "rb") as source:
         while chunk := source.read(1 << 20):
             yield chunk
+
+
+def _coordinate_name(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "").strip().lower()
+    return re.sub(r"\s*[(\[].*[)\]]$", "", text)
+
+
+def coordinate_columns(fields: list[dict]) -> tuple[str, str] | None:
+    """(latitude, longitude) column names of a table with a point per row, or ``None``:
+    the first columns named (or titled) 緯度/経度, lat/lon, latitude/longitude."""
+    found: dict[str, str] = {}
+    for field in fields:
+        if field.get("type") not in COORDINATE_TYPES:
+            continue
+        names = {_coordinate_name(field["name"]), _coordinate_name(field.get("title", ""))}
+        if names & LATITUDE_NAMES:
+            found.setdefault("lat", field["name"])
+        elif names & LONGITUDE_NAMES:
+            found.setdefault("lon", field["name"])
+    if "lat" in found and "lon" in found:
+        return found["lat"], found["lon"]
+    return None
+
+
+def geojson_select(fields: list[dict], latitude: str, longitude: str) -> str:
+    """The SELECT list of a GeoJSON export: one column, each row's Feature as JSON text,
+    or NULL when its coordinates are missing or impossible (the row is skipped).
+    ``fields`` (Table Schema fields) become the properties, the coordinates excepted."""
+    lat, lon = (f"TRY_CAST({quote(name)} AS DOUBLE)" for name in (latitude, longitude))
+    valid = (f"{lat} BETWEEN -90 AND 90 AND {lon} BETWEEN -180 AND 180 "
+             f"AND isfinite({lat}) AND isfinite({lon})")
+    properties = []
+    for field in fields:
+        if field["name"] in (latitude, longitude, "_id"):
+            continue
+        column = quote(field["name"])
+        if field["type"] == "number":  # JSON has no NaN or infinity
+            column = f"CASE WHEN isfinite({column}) THEN {column} END"
+        elif field["type"] == "object":
+            column = f"TRY_CAST({column} AS JSON)"
+        properties += [literal(field["name"]), column]
+    feature = (f"json_object('type', 'Feature', 'id', \"_id\", 'geometry', json_object("
+               f"'type', 'Point', 'coordinates', json_array({lon}, {lat})), "
+               f"'properties', json_object({', '.join(properties)}))::VARCHAR")
+    return f"CASE WHEN {valid} THEN {feature} END"
+
+
+def stream_geojson(con, sql: str, params: list) -> Iterator[bytes]:
+    """A GeoJSON FeatureCollection of Point features from ``sql``, whose one column is
+    :func:`geojson_select`. Rows without valid coordinates are left out and counted in
+    the collection's ``skipped_rows`` member (a foreign member, RFC 7946 section 6.1),
+    written last because it is known only at the end of the stream."""
+    reader = con.sql(sql, params=params or None).to_arrow_reader(BATCH_ROWS)
+    yield b'{"type": "FeatureCollection", "features": ['
+    first, skipped = True, 0
+    for batch in reader:
+        column = batch.column(0)
+        skipped += column.null_count
+        features = [feature for feature in column.to_pylist() if feature is not None]
+        if features:
+            yield (("" if first else ",\n") + ",\n".join(features)).encode()
+            first = False
+    yield f'], "skipped_rows": {skipped}}}\n'.encode()

@@ -86,6 +86,16 @@ def tables_of(db: Session, resource_id: str) -> list[DataTable]:
                            .order_by(DataTable.position, DataTable.name)))
 
 
+def tables_by_resource(db: Session, resource_ids) -> dict[str, list[DataTable]]:
+    """The tables of many resources in one query: resource id -> tables, main first."""
+    found: dict[str, list[DataTable]] = {rid: [] for rid in resource_ids}
+    if found:
+        for table in db.scalars(sa.select(DataTable).where(DataTable.resource_id.in_(list(found)))
+                                .order_by(DataTable.position, DataTable.name)):
+            found[table.resource_id].append(table)
+    return found
+
+
 def replace_tables(db: Session, resource: Resource, tables: list[DataTable]) -> None:
     """Make ``tables`` the resource's tables; the files of the tables they replace are
     removed once the transaction commits."""

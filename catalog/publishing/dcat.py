@@ -13,6 +13,7 @@ from typing import Iterable
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+from sqlalchemy.orm import object_session
 
 from access_control.policy import Action, can
 from access_control.principals import ANONYMOUS
@@ -24,6 +25,7 @@ from catalog.publishing import vocabularies as vocab
 from catalog.publishing.downloads import Download, downloads_for
 from catalog.publishing.site import CATALOG_DESCRIPTION, CATALOG_TITLE, PUBLISHER_NAME
 from catalog.web.markdown import plain_summary
+from ingest.services import tables_by_resource
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
@@ -32,6 +34,7 @@ DCATAP = Namespace("http://data.europa.eu/r5r/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 PREFIXES = {"dcat": DCAT, "dct": DCTERMS, "foaf": FOAF, "skos": SKOS, "vcard": VCARD,
             "xsd": XSD, "dcatap": DCATAP, "hydra": HYDRA, "locn": LOCN, "spdx": SPDX, "rdfs": RDFS}
+DATA_PACKAGE_TITLE = ("データパッケージ（Frictionless Data Package）", "Frictionless Data Package")
 NOT_A_FILE = {"HTML", "API", ""}  # formats whose URL is a page or service, not a download
 
 
@@ -44,6 +47,7 @@ class CatalogGraph:
         for prefix, namespace in PREFIXES.items():
             self.graph.bind(prefix, namespace)
         self._described: set = set()
+        self._tables: dict = {}
 
     # -- the catalog ---------------------------------------------------------------------
     def add_catalog(self, datasets: Iterable[Dataset], modified: datetime | None) -> URIRef:
@@ -60,6 +64,10 @@ class CatalogGraph:
         g.add((catalog, DCAT.themeTaxonomy, self._category_scheme()))
         if modified:
             g.add((catalog, DCTERMS.modified, _datetime(modified)))
+        datasets = list(datasets)
+        if datasets:
+            self._tables.update(tables_by_resource(
+                object_session(datasets[0]), [r.id for d in datasets for r in d.resources]))
         for dataset in datasets:
             g.add((catalog, DCAT.dataset, self.add_dataset(dataset)))
         return catalog
@@ -103,29 +111,46 @@ class CatalogGraph:
         self._add_frequency(node, dataset.frequency)
         self._add_coverage(node, dataset)
         self._add_contact(node, dataset)
+        tables = self._tables_of(dataset)
+        has_tables = False
         for resource in dataset.resources:
             if not can(ANONYMOUS, Action.READ, resource):
                 continue
-            downloads = downloads_for(resource_dict(resource, self.site)) or [
+            has_tables = has_tables or bool(tables.get(resource.id))
+            downloads = downloads_for(resource_dict(resource, self.site),
+                                      tables.get(resource.id, []), self.site) or [
                 Download(resource.format, "", True)]
             for download in downloads:
                 g.add((node, DCAT.distribution,
                        self._distribution(dataset, resource, download)))
+        if has_tables:
+            g.add((node, DCAT.distribution, self._data_package(dataset)))
         return node
+
+    def _tables_of(self, dataset: Dataset) -> dict:
+        """Ingested tables of the dataset's resources (prefetched for a whole catalog page
+        by :meth:`add_catalog`)."""
+        missing = [r.id for r in dataset.resources if r.id not in self._tables]
+        if missing:
+            self._tables.update(tables_by_resource(object_session(dataset), missing))
+        return self._tables
 
     def _distribution(self, dataset: Dataset, resource: Resource, download: Download) -> URIRef:
         """One distribution per download format (DCAT-AP: a distribution is one format)."""
         g = self.graph
         node = URIRef(f"{self.site}/dataset/{dataset.id}/resource/{resource.id}"
-                      + ("" if download.original else f"/{download.format.lower()}"))
+                      + ("" if download.original else f"/{download.key}"))
         g.add((node, RDF.type, DCAT.Distribution))
         url, landing = download.url, f"{self.site}/dataset/{dataset.name}"
         is_web = url.startswith(("http://", "https://"))
         g.add((node, DCAT.accessURL, URIRef(url if is_web else landing)))
         if is_web and download.format not in NOT_A_FILE:
             g.add((node, DCAT.downloadURL, URIRef(url)))
-        if resource.name:
-            g.add((node, DCTERMS.title, Literal(resource.name, lang="ja")))
+        title = " ".join(part for part in (resource.name, download.table) if part)
+        if not download.original:  # a conversion: say which, the original has that name
+            title = f"{title}（{download.format}）"
+        if title:
+            g.add((node, DCTERMS.title, Literal(title, lang="ja")))
         if resource.description:
             g.add((node, DCTERMS.description,
                    Literal(plain_summary(resource.description, 100_000), lang="ja")))
@@ -146,6 +171,35 @@ class CatalogGraph:
         g.add((node, DCTERMS.issued, _datetime(resource.created)))
         g.add((node, DCTERMS.modified,
                _datetime(resource.last_modified or resource.metadata_modified)))
+        return node
+
+    def _data_package(self, dataset: Dataset) -> URIRef:
+        """The dataset's tables as one Frictionless Data Package (a JSON file)."""
+        g = self.graph
+        node = URIRef(f"{self.site}/dataset/{dataset.id}/datapackage")
+        url = URIRef(f"{self.site}/dataset/{dataset.name}/datapackage.json")
+        g.add((node, RDF.type, DCAT.Distribution))
+        g.add((node, DCAT.accessURL, url))
+        g.add((node, DCAT.downloadURL, url))
+        self._texts(node, DCTERMS.title, DATA_PACKAGE_TITLE)
+        file_type = vocab.file_type("JSON")
+        g.add((node, DCTERMS.format, self._concept(
+            file_type.iri, vocab.FILE_TYPE_SCHEME, DCTERMS.MediaTypeOrExtent,
+            (file_type.code, file_type.code))))
+        media = URIRef(file_type.media_type_iri)
+        g.add((node, DCAT.mediaType, media))
+        g.add((media, RDF.type, DCTERMS.MediaType))
+        standard = URIRef(vocab.DATA_PACKAGE_STANDARD)
+        g.add((node, DCTERMS.conformsTo, standard))
+        if standard not in self._described:
+            self._described.add(standard)
+            g.add((standard, RDF.type, DCTERMS.Standard))
+            g.add((standard, DCTERMS.title, Literal("Data Package", lang="en")))
+        g.add((node, DCATAP.availability, self._concept(vocab.STABLE, vocab.AVAILABILITY_SCHEME)))
+        license = get_license(dataset.license_id)
+        if license:
+            g.add((node, DCTERMS.license, self._license(license)))
+        g.add((node, DCTERMS.modified, _datetime(dataset.modified)))
         return node
 
     # -- referenced nodes, each typed and labelled --------------------------------------

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from catalog.datasets.licenses import get_license
 from catalog.publishing import vocabularies as vocab
+from catalog.publishing.downloads import Download, downloads_for
 from catalog.publishing.site import CATALOG_TITLE, PUBLISHER_NAME
 from catalog.web.markdown import plain_summary
 
 
-def dataset_jsonld(dataset: dict, site_url: str) -> dict:
-    """The JSON-LD object for a package dict that the public may read."""
+def dataset_jsonld(dataset: dict, site_url: str, tables: dict | None = None) -> dict:
+    """The JSON-LD object for a package dict that the public may read; ``tables`` (resource
+    id -> ingested tables) adds each table's formats (CSV, JSON, ...) as downloads."""
     organization = dataset["organization"]["title"] or dataset["organization"]["name"]
     publisher = {"@type": "GovernmentOrganization",
                  "name": f"{PUBLISHER_NAME[0]} {organization}",
@@ -31,8 +33,11 @@ def dataset_jsonld(dataset: dict, site_url: str) -> dict:
         "dateModified": dataset["metadata_modified"],
         "includedInDataCatalog": {"@type": "DataCatalog", "name": CATALOG_TITLE[0],
                                   "url": f"{site_url}/"},
-        "distribution": [_download(resource) for resource in dataset["resources"]
-                         if resource["url"].startswith(("http://", "https://"))],
+        "distribution": [_download(resource, download)
+                         for resource in dataset["resources"]
+                         for download in downloads_for(resource, (tables or {}).get(
+                             resource["id"], []), site_url)
+                         if download.url.startswith(("http://", "https://"))],
     }
     license = get_license(dataset["license_id"])
     if license and license.url:
@@ -45,12 +50,15 @@ def dataset_jsonld(dataset: dict, site_url: str) -> dict:
     return data
 
 
-def _download(resource: dict) -> dict:
-    item = {"@type": "DataDownload", "name": resource["name"] or resource["format"],
-            "contentUrl": resource["url"]}
-    file_type = vocab.file_type(resource["format"])
+def _download(resource: dict, download: Download) -> dict:
+    name = " ".join(part for part in (resource["name"], download.table) if part)
+    if not download.original:
+        name = f"{name}（{download.format}）"
+    item = {"@type": "DataDownload", "name": name or download.format,
+            "contentUrl": download.url}
+    file_type = vocab.file_type(download.format)
     if file_type:
         item["encodingFormat"] = file_type.media_type
-    elif resource["format"]:
-        item["encodingFormat"] = resource["format"]
+    elif download.format:
+        item["encodingFormat"] = download.format
     return item

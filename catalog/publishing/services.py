@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session, selectinload
 from access_control.policy import visibility
 from access_control.principals import ANONYMOUS
 from catalog.datasets.models import Dataset
+from catalog.publishing import turtle
 
 RDF_FORMATS = {  # URL extension -> (rdflib format, media type)
-    "ttl": ("turtle", "text/turtle"),
+    "ttl": (turtle.NAME, "text/turtle"),
     "rdf": ("pretty-xml", "application/rdf+xml"),
     "jsonld": ("json-ld", "application/ld+json"),
 }

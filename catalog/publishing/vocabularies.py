@@ -51,6 +51,7 @@ FILE_TYPES = {
     "DOC": FileType("DOC", "application/msword"),
 }
 
+DATA_PACKAGE_STANDARD = "https://datapackage.org/standard/data-package/"
 LANGUAGE_SCHEME = EU_AUTHORITY + "language"
 JAPANESE = EU_AUTHORITY + "language/JPN"
 FREQUENCY_SCHEME = EU_AUTHORITY + "frequency"

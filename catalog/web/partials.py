@@ -10,11 +10,13 @@ from access_control.policy import Action, can
 from access_control.principals import ANONYMOUS
 from catalog import db as database
 from catalog.datasets.dictization import dataset_dict
-from catalog.publishing.downloads import Download, downloads_for
 from catalog.publishing.schema_org import dataset_jsonld
 from catalog.publishing.services import public_dataset
 from catalog.showcase.forms import TYPE_LABELS
+from catalog.web import dataset_page
 from catalog.web.actions import call_action
+from ingest.dump import coordinate_columns
+from ingest.services import tables_by_resource
 
 
 def schema_org_for(dataset: dict) -> dict | None:
@@ -25,7 +27,17 @@ def schema_org_for(dataset: dict) -> dict | None:
     site_url = current_app.config["SETTINGS"].site_url
     public = dataset_dict(found, site_url,
                           shows_resource=lambda resource: can(ANONYMOUS, Action.READ, resource))
-    return dataset_jsonld(public, site_url)
+    tables = tables_by_resource(database.session(), [r["id"] for r in public["resources"]])
+    return dataset_jsonld(public, site_url, tables)
+
+
+def has_data_package(dataset: dict) -> bool:
+    """Whether the dataset has a public data package (open, with an ingested table)."""
+    found = public_dataset(database.session(), dataset["id"])
+    if found is None:
+        return False
+    public = [r.id for r in found.resources if can(ANONYMOUS, Action.READ, r)]
+    return any(tables_by_resource(database.session(), public).values())
 
 
 def showcases_using(dataset: dict) -> list[dict]:
@@ -33,16 +45,15 @@ def showcases_using(dataset: dict) -> list[dict]:
     return call_action("ckanext_package_showcase_list", {"package_id": dataset["id"]})
 
 
-def resource_downloads(resource: dict) -> list[Download]:
-    """Download buttons of a resource (see :mod:`catalog.publishing.downloads`)."""
-    return downloads_for(resource)
-
-
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         schema_org_for=schema_org_for,
         showcases_using=showcases_using,
-        resource_downloads=resource_downloads,
+        resource_downloads=dataset_page.resource_downloads,
+        dataset_rating=dataset_page.rating_of,
+        dataset_preview=dataset_page.preview_of,
+        has_data_package=has_data_package,
+        table_coordinates=lambda table: coordinate_columns(table.fields),
         site_url=lambda: current_app.config["SETTINGS"].site_url,
         showcase_type_labels=TYPE_LABELS,
     )

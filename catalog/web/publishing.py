@@ -6,6 +6,7 @@ member gets the same files), so they can be cached and crawled safely.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
@@ -104,6 +105,27 @@ def dataset(name: str, extension: str):
     builder = CatalogGraph(_site_url())
     builder.add_dataset(found)
     return _rdf_response(_serialize(builder.graph, extension), extension)
+
+
+@blueprint.route("/dataset/<name>/datapackage.json")
+def datapackage(name: str):
+    """The open dataset's ingested tables as a Frictionless Data Package. Closed and
+    missing datasets are both 404, and so is an open dataset without any table."""
+    from catalog.publishing.datapackage import data_package
+    from ingest.services import tables_by_resource
+
+    db = database.session()
+    found = public_dataset(db, name)
+    if found is None:
+        abort(404)
+    package = data_package(found, tables_by_resource(db, [r.id for r in found.resources]),
+                           _site_url())
+    if not package["resources"]:
+        abort(404)
+    response = Response(json.dumps(package, ensure_ascii=False, indent=2),
+                        mimetype="application/json")
+    response.headers["Cache-Control"] = PUBLIC_CACHE
+    return response
 
 
 @blueprint.route("/feeds/dataset.atom")

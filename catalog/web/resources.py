@@ -15,6 +15,7 @@ from catalog.api.errors import NotAuthorized, NotFound, ValidationError
 from catalog.api.validation import as_int
 from catalog.datastore.lookup import table_file, table_for
 from catalog.datastore.params import search_query
+from catalog.publishing.popularity import Hit, count_request
 from catalog.web.actions import call_action, context
 
 blueprint = Blueprint("resources", __name__)
@@ -104,8 +105,9 @@ def reingest(dataset_ref: str, resource_id: str):
 @blueprint.route("/datastore/dump/<resource_id>")
 def dump(resource_id: str):
     """The whole table (or the rows matching the datastore_search parameters ``q``,
-    ``filters``, ``fields``, ``sort``, ``limit``, ``offset``) as csv, tsv, json, xlsx or
-    parquet; ``bom=true`` starts CSV/TSV with a BOM for Excel."""
+    ``filters``, ``fields``, ``sort``, ``limit``, ``offset``) as csv, tsv, json, xlsx,
+    parquet or geojson (tables with latitude and longitude columns; ``fields`` then picks
+    the properties); ``bom=true`` starts CSV/TSV with a BOM for Excel."""
     from catalog.datastore.actions import record_data_access
     from ingest import dump as dumps
     from ingest.tabular import QueryError, ckan_fields, connect, where_clause
@@ -142,11 +144,20 @@ def dump(resource_id: str):
     selected = dumps.export_select([(c, kinds[c]) for c in columns],
                                    neutralise_text=fmt in ("csv", "tsv", "xlsx"))
     sql = f"SELECT {selected} FROM ({base})"
+    if fmt == "geojson":
+        coordinates = dumps.coordinate_columns(source.fields)
+        if coordinates is None:
+            return Response(_("This table has no latitude and longitude columns (緯度・経度), "
+                              "so it cannot be GeoJSON."), 400, mimetype="text/plain")
+        properties = [f for f in source.fields if f["name"] in columns]
+        sql = f"SELECT {dumps.geojson_select(properties, *coordinates)} FROM ({base})"
     con = connect(ctx.settings.duckdb_memory_limit)
     bom = request.args.get("bom", "").lower() in ("true", "1", "yes")
     if fmt in ("csv", "tsv"):
         body = dumps.stream_delimited(con, sql, params, delimiter="," if fmt == "csv" else "\t",
                                       bom=bom)
+    elif fmt == "geojson":
+        body = dumps.stream_geojson(con, sql, params)
     elif fmt == "json":
         fields = [f for f in ckan_fields(source.fields) if f["id"] in columns]
         body = dumps.stream_json(con, sql, params, fields)
@@ -164,6 +175,7 @@ def dump(resource_id: str):
         body = dumps.stream_parquet(con, sql, params)
     record_data_access(ctx, resource, "datastore_dump")
     database.session().commit()
+    count_request(resource.dataset_id, Hit.DOWNLOAD)
     filename = f"{resource.id}.{fmt}"
     response = Response(stream_with_context(_closing(body, con)), mimetype=dumps.FORMATS[fmt],
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -19,6 +19,7 @@ from catalog.showcase.models import ShowcaseType
 from catalog.showcase.services import showcase_for
 from catalog.showcase.spam import HONEYPOT_FIELD
 from catalog.storage import file_store
+from catalog.web.account import signin_required
 from catalog.web.actions import call_action
 
 blueprint = Blueprint("showcases", __name__)
@@ -106,6 +107,7 @@ def submitted():
 
 
 @blueprint.route("/showcase/new", methods=["GET", "POST"])
+@signin_required
 def new():
     _require_manager()
     form = StaffShowcaseForm()
@@ -145,6 +147,7 @@ def delete(reference: str):
 
 
 @blueprint.route("/showcase/moderation")
+@signin_required  # the link in a notification e-mail: sign in first, then the queue
 def moderation():
     _require_manager()
     pending = call_action("showcase_search", {"state": "pending", "limit": 100})

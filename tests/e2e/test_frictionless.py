@@ -2,7 +2,13 @@
 
 import csv
 import io
+import json
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
+import requests
 from frictionless import Catalog, Package
 from frictionless.portals import CkanControl
 
@@ -14,8 +20,6 @@ def test_reads_a_dataset_and_its_file(ckan_site):
         len(package.resources) == 1
     resource = package.resources[0]
     assert resource.path.startswith(ckan_site["url"])
-    import requests
-
     content = requests.get(resource.path, timeout=10).content.decode("cp932")
     assert list(csv.reader(io.StringIO(content)))[1] == ["401005", "北九州市", "939029"]
 
@@ -41,3 +45,41 @@ def test_reads_the_demo_catalog(app, live_server):
     names = {dataset.name for dataset in catalog.datasets}
     assert "shichouson-betsu-jinkou" in names
     assert "keizai-census-kohyou" not in names  # restricted: not for the public reader
+
+
+FRICTIONLESS = str(Path(sys.executable).with_name("frictionless"))
+
+
+@pytest.mark.slow
+def test_every_demo_data_package_validates(app, live_server):
+    """Acceptance: ``frictionless validate`` (the real command line) passes on the data
+    package of every open demo dataset with ingested tables, fetched from a real server."""
+    from access_control.principals import ANONYMOUS
+    from access_control.policy import Action, can
+    from catalog.demo import load_demo
+    from catalog.publishing.services import public_datasets
+    from ingest.services import tables_by_resource
+
+    with app.app_context():
+        load_demo()
+        from catalog import db as database
+
+        db = database.session()
+        datasets = public_datasets(db, limit=1000).datasets
+        tables = tables_by_resource(db, [r.id for d in datasets for r in d.resources])
+        expected = sorted(d.name for d in datasets if any(
+            tables[r.id] for r in d.resources if can(ANONYMOUS, Action.READ, r)))
+    assert len(expected) >= 30  # the demo's open datasets nearly all have tables
+    checked = []
+    for name in expected:
+        url = f"{live_server}/dataset/{name}/datapackage.json"
+        run = subprocess.run([FRICTIONLESS, "validate", "--json", url], capture_output=True,
+                             text=True, timeout=120)
+        report = json.loads(run.stdout)
+        errors = [error["message"] for task in report["tasks"] for error in task["errors"]]
+        assert report["valid"] and run.returncode == 0, (name, errors[:3], report["errors"])
+        checked.append((name, sum(task["stats"]["rows"] or 0 for task in report["tasks"])))
+    assert all(rows > 0 for _name, rows in checked), checked
+    # A closed demo dataset has no package, whoever asks.
+    assert requests.get(f"{live_server}/dataset/keizai-census-kohyou/datapackage.json",
+                        timeout=10).status_code == 404

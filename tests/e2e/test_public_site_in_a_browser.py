@@ -39,8 +39,27 @@ def site(app, live_server):
     return {"url": live_server, "token": token}
 
 
-def test_public_walk_and_staff_approval(browser, site, artifacts, tmp_path):
-    base = site["url"]
+@pytest.fixture
+def demo_site(app, live_server):
+    """The demo catalog (`catalog demo`: datasets with ingested tables, use cases, and the
+    demo accounts) behind a real server."""
+    from catalog.demo import load_demo
+
+    with app.app_context():
+        load_demo()
+    return live_server
+
+
+def test_public_walk_and_staff_approval(browser, demo_site, artifacts, tmp_path):
+    """The acceptance walk, on the demo catalog: search 人口, open a dataset, preview,
+    download CSV, open a use case, submit one; then a use-case administrator signs in
+    through the login form with a demo account and approves it."""
+    import csv
+    import io
+
+    import requests
+
+    base = demo_site
     public = browser.new_context(java_script_enabled=False, accept_downloads=True,
                                  locale="ja-JP")
     page = public.new_page()
@@ -50,47 +69,70 @@ def test_public_walk_and_staff_approval(browser, site, artifacts, tmp_path):
     page.get_by_label("データセットを検索").fill("人口")
     page.get_by_role("button", name="検索").click()
     page.wait_for_url(re.compile(r"/dataset\?q="))
-    assert page.get_by_role("link", name="市町村別人口").is_visible()
     page.screenshot(path=artifacts / "02-search.png", full_page=True)
+    page.get_by_role("link", name="市区町村別人口・世帯数", exact=True).click()
+    page.wait_for_url(base + "/dataset/shichouson-betsu-jinkou")
+    assert "出典：福岡県「市区町村別人口・世帯数」" in page.locator("textarea.attribution").input_value()
+    assert page.locator(".rating .stars").get_attribute("aria-label").startswith("5つ星中")
 
-    page.get_by_role("link", name="市町村別人口").click()
-    page.wait_for_url(base + "/dataset/jinko")
-    assert "出典：福岡県「市町村別人口」" in page.locator("textarea.attribution").input_value()
+    # Preview: the first rows and their chart are on the page; the full preview one click on.
+    preview = page.locator("section.dataset-preview")
+    assert preview.get_by_role("heading", name="データのプレビュー").is_visible()
+    assert preview.locator("tbody tr").count() == 10
+    assert preview.locator("svg.bar-chart rect").count() == 10
     page.screenshot(path=artifacts / "03-dataset.png", full_page=True)
+    page.get_by_role("link", name="プレビューとデータ品質").first.click()
+    page.wait_for_url(re.compile(r"/dataset/shichouson-betsu-jinkou/resource/"))
+    assert page.locator("table.preview tbody tr").count() == 10
+    page.screenshot(path=artifacts / "04-preview.png", full_page=True)
+    page.go_back()
+
+    # Download the first table as CSV with its button, and compare with the API's rows.
+    resource = page.locator("li.resource").first
     with page.expect_download() as download_info:
-        page.get_by_role("link", name=re.compile("ダウンロード")).first.click()
-    download = download_info.value
-    saved = tmp_path / download.suggested_filename
-    download.save_as(saved)
-    assert saved.name == "jinko.csv" and saved.read_bytes() == CSV
+        resource.get_by_role("link", name=re.compile(r"^CSV ")).click()
+    saved = tmp_path / "table.csv"
+    download_info.value.save_as(saved)
+    rows = list(csv.reader(io.StringIO(saved.read_text(encoding="utf-8"))))
+    resource_id = download_info.value.url.split("/datastore/dump/")[1].split("?")[0]
+    found = requests.get(f"{base}/api/3/action/datastore_search",
+                         params={"resource_id": resource_id, "limit": 1000}, timeout=10).json()
+    assert rows[0] == [field["id"] for field in found["result"]["fields"]]
+    assert len(rows) - 1 == found["result"]["total"] == 60  # the 60 市区町村
+    assert rows[1] == [str(value) for value in found["result"]["records"][0].values()]
 
-    page.get_by_role("link", name="人口ダッシュボード").click()
-    page.wait_for_url(base + "/showcase/*")
-    assert page.get_by_role("heading", name="人口ダッシュボード").is_visible()
-    page.screenshot(path=artifacts / "04-showcase.png", full_page=True)
+    page.get_by_role("link", name="福岡県 人口ダッシュボード").click()
+    page.wait_for_url(base + "/showcase/jinkou-dashboard")
+    assert page.get_by_role("heading", name="福岡県 人口ダッシュボード").is_visible()
+    page.screenshot(path=artifacts / "05-showcase.png", full_page=True)
 
-    page.goto(base + "/dataset/jinko")
+    page.goto(base + "/dataset/shichouson-betsu-jinkou")
     page.get_by_role("link", name=re.compile("活用事例をお知らせください")).click()
     page.get_by_label("タイトル").fill("通学路の人口マップ")
     page.get_by_label("種類").select_option("app")
-    page.get_by_label("説明").fill("市町村別人口を地図にしました。")
+    page.get_by_label("説明").fill("市区町村別人口を地図にしました。")
     page.get_by_label("URL", exact=True).fill("https://example.jp/map")
     page.get_by_label("作成者").fill("市民エンジニア")
-    assert page.get_by_label(re.compile("使用したデータセット")).input_value() == "jinko"
-    page.screenshot(path=artifacts / "05-submit.png", full_page=True)
+    assert page.get_by_label(re.compile("使用したデータセット")).input_value() == \
+        "shichouson-betsu-jinkou"
+    page.screenshot(path=artifacts / "06-submit.png", full_page=True)
     page.get_by_role("button", name="確認を依頼して送信").click()
     page.wait_for_url(base + "/showcase/submitted")
     assert page.get_by_role("heading", name="ありがとうございました").is_visible()
     public.close()
 
-    # Staff: the sign-in page is being built on the access branch; until then the
-    # curator's browser sends an API token, which the site accepts on every page.
-    staff = browser.new_context(java_script_enabled=False, locale="ja-JP",
-                                extra_http_headers={"Authorization": site["token"]})
+    # Staff: the demo's use-case administrator signs in through the real login form.
+    staff = browser.new_context(java_script_enabled=False, locale="ja-JP")
     page = staff.new_page()
     page.goto(base + "/showcase/moderation")
+    assert "/user/login" in page.url  # the queue is not for the public
+    page.get_by_label("ユーザー名またはメールアドレス").fill("nakamura")
+    page.get_by_label("パスワード").fill("demo-password")
+    page.screenshot(path=artifacts / "07-login.png", full_page=True)
+    page.get_by_role("button", name="サインイン").click()
+    page.wait_for_url(base + "/showcase/moderation")
     assert page.get_by_role("heading", name="通学路の人口マップ").is_visible()
-    page.screenshot(path=artifacts / "06-moderation.png", full_page=True)
+    page.screenshot(path=artifacts / "08-moderation.png", full_page=True)
     page.get_by_role("button", name=re.compile("承認して公開 通学路の人口マップ")).click()
     page.wait_for_url(base + "/showcase/moderation")
     assert page.get_by_text("公開しました：通学路の人口マップ").is_visible()
@@ -99,6 +141,7 @@ def test_public_walk_and_staff_approval(browser, site, artifacts, tmp_path):
     visitor = browser.new_context(java_script_enabled=False).new_page()
     visitor.goto(base + "/showcase")
     assert visitor.get_by_role("link", name="通学路の人口マップ").is_visible()
+    visitor.screenshot(path=artifacts / "09-showcase-published.png", full_page=True)
     visitor.context.close()
 
 

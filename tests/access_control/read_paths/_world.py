@@ -79,6 +79,12 @@ class World:
         return next(secret for secret in self.secrets if secret.key == key)
 
 
+def _table(file_marker: str) -> bytes:
+    """A secret file: one row holding the marker, with coordinates so that it is a table
+    of points too (GeoJSON)."""
+    return f"列,緯度,経度\n{file_marker},33.6064,130.4181\n".encode()
+
+
 def _dataset_secret(key: str, organization, group, level: str, **extra) -> Secret:
     secret = Secret(key, f"{key.replace('_', '-')}-data", organization=organization.name,
                     group=group.name, filename=f"{key}.csv")
@@ -89,7 +95,7 @@ def _dataset_secret(key: str, organization, group, level: str, **extra) -> Secre
         title=f"非公開データ {secret.markers['title']}",
         notes=f"説明 {secret.markers['notes']}", tags=[{"name": secret.markers["tag"]}],
         groups=[{"name": group.name}], legal_basis="personal_information",
-        files={secret.filename: f"列\n{secret.markers['file']}\n".encode()}, **extra)
+        files={secret.filename: _table(secret.markers["file"])}, **extra)
     secret.dataset_id, secret.resource_id = dataset.id, dataset.resources[0].id
     return secret
 
@@ -109,8 +115,7 @@ def _restricted_resource_secret(organization) -> Secret:
                                      files={"summary.csv": b"a\n1\n"})
     with factories.CURRENT_APP.get().app_context():
         context = factories.system_context()
-        upload = FileStorage(io.BytesIO(f"明細\n{secret.markers['file']}\n".encode()),
-                             filename=secret.filename)
+        upload = FileStorage(io.BytesIO(_table(secret.markers["file"])), filename=secret.filename)
         resource = services.create_resource(
             context, context.db.merge(dataset),
             {"name": f"明細 {secret.markers['resname']}", "upload": upload,

@@ -22,7 +22,7 @@ BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}
 MARKERS = ("ZQXINTERNAL", "ZQXRESTRICTED", "ZQXCLOSEDLATER")
 MACHINE_READABLE = ("/catalog.ttl", "/catalog.rdf", "/catalog.jsonld", "/catalog.ttl?page=2",
                     "/sitemap.xml", "/feeds/dataset.atom", "/feeds/dataset.atom?lang=en",
-                    "/robots.txt")
+                    "/robots.txt", "/dataset/jinko/datapackage.json")
 CRAWL_LIMIT = 150
 # Names carry no marker: a 404 page may echo the address that was asked for.
 CLOSED_NAMES = ("closed-internal", "closed-restricted", "closed-later")
@@ -41,7 +41,7 @@ def leaky_catalog(app):
     factories.make_group("jinko", "人口・世帯")
     opened = factories.make_dataset(tokei, name="jinko", title="市町村別人口",
                                     groups=[{"name": "jinko"}], tags=["人口"],
-                                    files={"jinko.csv": "市町村,人口\n".encode()})
+                                    files={"jinko.csv": "市町村,人口\n福岡市,1612392\n".encode()})
     closed_dataset(tokei, "ZQXINTERNAL", "internal")
     closed_dataset(tokei, "ZQXRESTRICTED", "restricted")
     later = factories.make_dataset(tokei, name="closed-later", title="ZQXCLOSEDLATER 題名",
@@ -111,7 +111,7 @@ def test_machine_readable_outputs_show_no_closed_dataset(client, leaky_catalog, 
 @pytest.mark.parametrize("name", CLOSED_NAMES)
 def test_closed_datasets_have_no_public_rdf_or_page(client, leaky_catalog, name):
     for path in (f"/dataset/{name}", f"/dataset/{name}.ttl", f"/dataset/{name}.jsonld",
-                 f"/showcase/submit?dataset={name}"):
+                 f"/dataset/{name}/datapackage.json", f"/showcase/submit?dataset={name}"):
         response = client.get(path, headers=BROWSER)
         assert response.status_code == (200 if "submit" in path else 404)
         assert_no_marker(path, response.get_data(as_text=True))

@@ -91,9 +91,11 @@ def test_rate_limit_on_the_form(client, dataset):
 
 def test_staff_pages_are_for_curators_only(client, dataset):
     other_staff = factories.make_token(factories.make_user("ippan"))
-    for headers in (BROWSER, {"Authorization": other_staff, **BROWSER}):
-        for path in ("/showcase/moderation", "/showcase/new"):
-            assert client.get(path, headers=headers).status_code == 403
+    for path in ("/showcase/moderation", "/showcase/new"):
+        assert client.get(path, headers={"Authorization": other_staff, **BROWSER}).status_code == 403
+        anonymous = client.get(path, headers=BROWSER)  # sent to sign in, then back here
+        assert anonymous.status_code == 302
+        assert anonymous.headers["Location"] == f"/user/login?next={path}"
 
 
 def test_curator_creates_edits_and_deletes(client, dataset, curator):
