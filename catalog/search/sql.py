@@ -8,6 +8,7 @@ the catalog tables, so they are exact and never stale.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Iterable
 
 import sqlalchemy as sa
@@ -19,7 +20,7 @@ from catalog.organizations.models import Organization
 from catalog.search.interfaces import SearchDocument, SearchQuery, SearchResult
 from catalog.search.models import SearchGeneration
 from catalog.search.sql_filters import filter_clause
-from catalog.search.sql_stores import store_for
+from catalog.search.sql_stores import Fts5Store, fts5_tables, level_mask, store_for
 
 ENGINE_NAME = "sql"
 
@@ -31,6 +32,8 @@ class SqlSearchIndex:
         self.engine = engine
         self.store = store_for(engine.dialect.name)
         self._created: set[int] = set()
+        # (table, token, version) -> counts of every active dataset (see _cells).
+        self._cell_cache: tuple | None = None
 
     # --- generations ----------------------------------------------------------------
 
@@ -62,7 +65,7 @@ class SqlSearchIndex:
     # --- writing --------------------------------------------------------------------
 
     def index(self, documents: Iterable[SearchDocument], connection=None) -> None:
-        rows = [(document.id, document.terms) for document in documents]
+        rows = list(documents)
         if rows:
             self._in_transaction(connection, lambda c: [
                 self.store.write(c, generation, rows) for generation in self._written_generations(c)])
@@ -91,7 +94,7 @@ class SqlSearchIndex:
             self._set_generations(connection, active, building)
 
     def index_rebuild(self, documents: Iterable[SearchDocument], connection=None) -> None:
-        rows = [(document.id, document.terms) for document in documents]
+        rows = list(documents)
 
         def write(c):
             _active, building = self._generations(c)
@@ -134,9 +137,16 @@ class SqlSearchIndex:
     # --- searching ------------------------------------------------------------------
 
     def search(self, query: SearchQuery, visibility: Visibility) -> SearchResult:
+        if isinstance(self.store, Fts5Store):
+            with self.engine.connect() as connection:
+                active, _building = self._generations(connection)
+                try:
+                    return self._fts5_search(connection, active, query, visibility)
+                finally:
+                    connection.rollback()  # the temporary tables' rows
         conditions = [Dataset.state == "active", visibility.dataset_clause()]
         if query.filter is not None:
-            conditions.append(filter_clause(query.filter))
+            conditions.append(filter_clause(query.filter, visibility))
         with self.engine.connect() as connection:
             active, _building = self._generations(connection)
             matching = sa.select(Dataset.id).where(*conditions)
@@ -159,9 +169,144 @@ class SqlSearchIndex:
             ids = list(connection.scalars(ordered.limit(query.rows).offset(query.start)))
             facets = {field: [] for field in query.facet_fields}
             if count and query.facet_fields:
-                facets = facet_counts(connection, query.facet_fields, matching, query.facet_limit)
+                facets = facet_counts(connection, query.facet_fields, matching, query.facet_limit,
+                                      visibility)
             connection.rollback()  # the SQLite engine's temporary table of hits
         return SearchResult(count=count or 0, ids=ids, facets=facets)
+
+    # --- searching on SQLite: the entries table ------------------------------------
+
+    def _fts5_search(self, connection, generation: int, query: SearchQuery,
+                     visibility: Visibility) -> SearchResult:
+        """Visibility, filters, sorting and facets over the ``entries`` and ``facets``
+        tables (integer keys, no catalog table read unless a filter or sort needs one).
+        The matching datasets go once into a temporary table that the count, the page and
+        the facets read; the match-all query takes its counts from :meth:`_match_all`."""
+        t = fts5_tables(generation)
+        e = _entries(t)
+        conditions = [e.c.state == "active",
+                      visibility.clause(e.c.access_level, e.c.owner_org, e.c.dataset_id)]
+        if query.filter is not None:
+            conditions.append(e.c.dataset_id.in_(
+                sa.select(Dataset.id).where(filter_clause(query.filter, visibility))))
+        if query.match is None and query.filter is None:
+            count, facets = self._match_all(connection, t, query, visibility)
+            ids = list(connection.scalars(
+                self._page(query, sa.select(e.c.dataset_id).where(*conditions), e, None)))
+            return SearchResult(count=count, ids=ids, facets=facets)
+        connection.exec_driver_sql(
+            "CREATE TEMP TABLE IF NOT EXISTS search_matching (rowid INTEGER PRIMARY KEY, "
+            "tier INTEGER NOT NULL, every_resource INTEGER NOT NULL)")
+        connection.exec_driver_sql("DELETE FROM temp.search_matching")
+        every = visibility.every_resource_clause(e.c.owner_org, e.c.dataset_id)
+        if query.match is not None:
+            page_end = query.start + query.rows
+
+            def enough(hits, tier: int) -> bool:
+                if query.sort[0][0] != "score":
+                    return "score" not in dict(query.sort)  # tiers decide nothing
+                top = (sa.select(e.c.rowid).select_from(hits.join(e, e.c.rowid == hits.c.rowid))
+                       .where(hits.c.tier >= tier, *conditions).limit(page_end))
+                return connection.scalar(
+                    sa.select(sa.func.count()).select_from(top.subquery())) >= page_end
+
+            hits = self.store.hits(connection, generation, query.match, enough)
+            source = sa.select(e.c.rowid, hits.c.tier, sa.case((every, 1), else_=0)).select_from(
+                hits.join(e, e.c.rowid == hits.c.rowid))
+        else:
+            source = sa.select(e.c.rowid, sa.literal(0), sa.case((every, 1), else_=0))
+        matching = _matching()
+        count = connection.execute(
+            matching.insert().from_select(["rowid", "tier", "every_resource"],
+                                          source.where(*conditions))).rowcount
+        page = sa.select(e.c.dataset_id).select_from(matching.join(e, e.c.rowid == matching.c.rowid))
+        ids = list(connection.scalars(self._page(query, page, e, matching.c.tier)))
+        facets = {field: [] for field in query.facet_fields}
+        if count and query.facet_fields:
+            counted = _count_matching(connection, t, visibility)
+            facets = _facet_lists(connection, query, counted)
+        return SearchResult(count=count, ids=ids, facets=facets)
+
+    def _page(self, query: SearchQuery, select: sa.Select, e, score) -> sa.Select:
+        """``select`` ordered as ``query`` asks and cut to its page. Sorting by
+        modification or name reads ``entries``; the other sorts read ``datasets``."""
+        fields = [field for field, _direction in query.sort]
+        columns = {"metadata_modified": e.c.modified, "name": e.c.name}
+        if any(field in ("metadata_created", "title_string", "views_recent") for field in fields):
+            select = select.join(Dataset, Dataset.id == e.c.dataset_id)
+            columns.update({"metadata_created": Dataset.created, "title_string": Dataset.title,
+                            "views_recent": _views_recent()})
+        order = []
+        for field, direction in query.sort:
+            column = score if field == "score" else columns.get(field)
+            if column is not None:
+                order.append(column.desc() if direction == "desc" else column.asc())
+        if "metadata_modified" not in fields:
+            order.append(e.c.modified.desc())
+        if "name" not in fields:
+            order.append(e.c.name.asc())  # stable paging
+        return select.order_by(*order).limit(query.rows).offset(query.start)
+
+    def _match_all(self, connection, t, query: SearchQuery, visibility: Visibility):
+        """Count and facets of every dataset ``visibility`` allows, from counts per
+        (access level, organization) kept in memory until ``meta.version`` changes.
+        Datasets granted one by one outside the allowed levels and organizations are
+        counted on top, from their own rows."""
+        cells = self._cells(connection, t)
+        counted = _Counted()
+        for (level, org, license_id, frequency), n in cells.entries.items():
+            if visibility.allows(level, org, ""):
+                counted.add_entry(level, org, license_id, frequency, n)
+        lmask = level_mask(visibility.levels)
+        for (level, org, field, value, mask), n in cells.facets.items():
+            if visibility.allows(level, org, "") and (
+                    mask & lmask or visibility.reads_every_resource(org, "")):
+                counted.values[field, value] = counted.values.get((field, value), 0) + n
+        if not visibility.everything and visibility.datasets:
+            e = _entries(t)
+            extra = sa.select(e.c.rowid, sa.literal(0), sa.literal(1)).where(
+                e.c.state == "active", e.c.dataset_id.in_(sorted(visibility.datasets)),
+                sa.not_(Visibility(False, visibility.levels, visibility.organizations,
+                                   frozenset()).clause(e.c.access_level, e.c.owner_org,
+                                                       e.c.dataset_id)))
+            connection.exec_driver_sql(
+                "CREATE TEMP TABLE IF NOT EXISTS search_matching (rowid INTEGER PRIMARY KEY, "
+                "tier INTEGER NOT NULL, every_resource INTEGER NOT NULL)")
+            connection.exec_driver_sql("DELETE FROM temp.search_matching")
+            added = connection.execute(_matching().insert().from_select(
+                ["rowid", "tier", "every_resource"], extra)).rowcount
+            if added:
+                counted.merge(_count_matching(connection, t, visibility))
+        facets = {field: [] for field in query.facet_fields}
+        if counted.total and query.facet_fields:
+            facets = _facet_lists(connection, query, counted)
+        return counted.total, facets
+
+    def _cells(self, connection, t) -> "_Cells":
+        """Counts of active datasets per (level, organization, license, frequency) and
+        of facet rows per (level, organization, field, value, mask), for the version of
+        the index this connection reads. The version is read first: counts read after it
+        are at least as new, so a newer change always makes a newer version."""
+        meta = connection.exec_driver_sql(f"SELECT token, version FROM {t['meta']}").first()
+        key = (t["meta"], meta[0], meta[1]) if meta else None
+        cached = self._cell_cache
+        if key is not None and cached is not None and cached[0] == key:
+            return cached[1]
+        cells = _Cells(
+            entries={(level, org, license_id, frequency): n
+                     for level, org, license_id, frequency, n in connection.exec_driver_sql(
+                         f"SELECT access_level, owner_org, license_id, frequency, count(*) "
+                         f"FROM {t['entries']} WHERE state = 'active' GROUP BY 1, 2, 3, 4")},
+            facets={(level, org, field, value, mask): n
+                    for level, org, field, value, mask, n in connection.exec_driver_sql(
+                        f"SELECT c.access_level, c.owner_org, v.field, v.value, c.mask, c.n FROM "
+                        f"(SELECT e.access_level, e.owner_org, f.value, f.mask, count(*) AS n "
+                        f"FROM {t['entries']} AS e CROSS JOIN {t['facets']} AS f ON f.doc = e.rowid "
+                        f"WHERE e.state = 'active' GROUP BY 1, 2, 3, 4) AS c "
+                        f"JOIN {t['values']} AS v ON v.id = c.value")})
+        if key is not None:
+            self._cell_cache = (key, cells)
+        return cells
 
     @staticmethod
     def _order(query: SearchQuery, score, dialect: str) -> list:
@@ -184,6 +329,87 @@ class SqlSearchIndex:
         return order
 
 
+def _entries(t: dict[str, str]) -> sa.TableClause:
+    return sa.table(t["entries"], *(sa.column(name) for name in (
+        "rowid", "dataset_id", "state", "access_level", "owner_org", "license_id",
+        "frequency", "modified", "name"))).alias("e")
+
+
+def _matching() -> sa.TableClause:
+    return sa.table("search_matching", sa.column("rowid"), sa.column("tier"),
+                    sa.column("every_resource"), schema="temp")
+
+
+@dataclass
+class _Cells:
+    entries: dict[tuple, int]
+    facets: dict[tuple, int]
+
+
+@dataclass
+class _Counted:
+    """Facet counts being added up: single-valued ones per entry key, the rest by value."""
+    total: int = 0
+    levels: dict = field(default_factory=dict)
+    organizations: dict = field(default_factory=dict)
+    licenses: dict = field(default_factory=dict)
+    frequencies: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)  # (field, value) -> count
+
+    def add_entry(self, level, org, license_id, frequency, n: int) -> None:
+        self.total += n
+        for counts, key in ((self.levels, level), (self.organizations, org),
+                            (self.licenses, license_id), (self.frequencies, frequency)):
+            if key:
+                counts[key] = counts.get(key, 0) + n
+
+    def merge(self, other: "_Counted") -> None:
+        self.total += other.total
+        for mine, theirs in ((self.levels, other.levels), (self.organizations, other.organizations),
+                             (self.licenses, other.licenses), (self.frequencies, other.frequencies),
+                             (self.values, other.values)):
+            for key, n in theirs.items():
+                mine[key] = mine.get(key, 0) + n
+
+
+def _count_matching(connection, t, visibility: Visibility) -> _Counted:
+    """Counts over the datasets in ``temp.search_matching``: a format only through
+    resources the caller may read (``every_resource``, or a mask bit it is allowed)."""
+    counted = _Counted()
+    for level, org, license_id, frequency, n in connection.exec_driver_sql(
+            f"SELECT e.access_level, e.owner_org, e.license_id, e.frequency, count(*) "
+            f"FROM temp.search_matching AS m CROSS JOIN {t['entries']} AS e ON e.rowid = m.rowid "
+            f"GROUP BY 1, 2, 3, 4"):
+        counted.add_entry(level, org, license_id, frequency, n)
+    for name, value, n in connection.exec_driver_sql(
+            f"SELECT v.field, v.value, c.n FROM (SELECT f.value, count(*) AS n "
+            f"FROM temp.search_matching AS m CROSS JOIN {t['facets']} AS f ON f.doc = m.rowid "
+            f"WHERE m.every_resource OR (f.mask & ?) GROUP BY f.value) AS c "
+            f"JOIN {t['values']} AS v ON v.id = c.value", (level_mask(visibility.levels),)):
+        counted.values[name, value] = n
+    return counted
+
+
+def _facet_lists(connection, query: SearchQuery, counted: _Counted) -> dict:
+    """The facets ``query`` asks for, most frequent first, then by value in code-point
+    order (as Elasticsearch orders buckets), at most ``facet_limit`` each."""
+    facets = {}
+    for name in query.facet_fields:
+        if name == "organization":
+            names = dict(connection.execute(sa.select(Organization.id, Organization.name).where(
+                Organization.id.in_(sorted(counted.organizations)))).all())
+            items = [(names[org], n) for org, n in counted.organizations.items() if org in names]
+        else:
+            single = {"access_level": counted.levels, "license_id": counted.licenses,
+                      "frequency": counted.frequencies}.get(name)
+            items = list(single.items()) if single is not None else [
+                (value, n) for (field_name, value), n in counted.values.items() if field_name == name]
+        items = [(value, n) for value, n in items if n > 0]
+        items.sort(key=lambda item: (-item[1], item[0]))
+        facets[name] = items if query.facet_limit < 0 else items[:query.facet_limit]
+    return facets
+
+
 def _views_recent() -> sa.ColumnElement:
     """Recent use of each dataset (the popularity ranking's measure), read live."""
     from datetime import timedelta
@@ -200,7 +426,7 @@ def _views_recent() -> sa.ColumnElement:
 
 
 def facet_counts(connection, fields: tuple[str, ...], matching: sa.Select,
-                 limit: int) -> dict[str, list[tuple[str, int]]]:
+                 limit: int, visibility: Visibility) -> dict[str, list[tuple[str, int]]]:
     """(value, number of matching datasets) per facet field, most frequent first, then by
     value in code-point order (as Elasticsearch orders buckets).
 
@@ -212,7 +438,7 @@ def facet_counts(connection, fields: tuple[str, ...], matching: sa.Select,
     postgres = connection.dialect.name == "postgresql"
     parts = []
     for field in fields:
-        key, counted, source, condition = _facet_source(field, hits)
+        key, counted, source, condition = _facet_source(field, hits, visibility)
         if key is None:
             continue
         ordered_key = key.collate("C") if postgres else key
@@ -234,7 +460,7 @@ def facet_counts(connection, fields: tuple[str, ...], matching: sa.Select,
     return facets
 
 
-def _facet_source(field: str, hits):
+def _facet_source(field: str, hits, visibility: Visibility):
     """(key, counted, FROM clause, condition) of a facet over the ``hits`` CTE."""
     match field:
         case "organization":
@@ -249,8 +475,12 @@ def _facet_source(field: str, hits):
                     hits.join(dataset_tags, dataset_tags.c.dataset_id == hits.c.id).join(Tag),
                     sa.true())
         case "res_format":
+            # Only resources the caller may read (one can be stricter than its dataset).
+            readable = sa.or_(Resource.access_level.is_(None), visibility.clause(
+                Resource.access_level, hits.c.owner_org_id, hits.c.id))
             return (Resource.format, sa.distinct(Resource.dataset_id),
-                    hits.join(Resource, Resource.dataset_id == hits.c.id), Resource.format != "")
+                    hits.join(Resource, Resource.dataset_id == hits.c.id),
+                    sa.and_(Resource.format != "", readable))
         case "license_id" | "access_level" | "frequency":
             return hits.c[field], hits.c.id, hits, hits.c[field] != ""
     return None, None, None, None

@@ -22,7 +22,7 @@ EnoughRanked = Callable[[sa.FromClause, int], bool]
 class TermStore(Protocol):
     def create(self, connection: sa.Connection, generation: int) -> None: ...
     def drop(self, connection: sa.Connection, generation: int) -> None: ...
-    def write(self, connection: sa.Connection, generation: int, rows: list[IndexRow]) -> None: ...
+    def write(self, connection: sa.Connection, generation: int, documents: list) -> None: ...
     def remove(self, connection: sa.Connection, generation: int, ids: list[str]) -> None: ...
     def clear(self, connection: sa.Connection, generation: int) -> None: ...
     def hits(self, connection: sa.Connection, generation: int, match: MatchQuery,
@@ -37,67 +37,193 @@ def _name(generation: int, suffix: str = "") -> str:
     return f"{ENGINE_TABLE_PREFIX}g{int(generation)}{suffix}"
 
 
+# Bits of a facet row's ``mask``: which resources it comes from. Rows of tags and
+# categories, and formats of resources that inherit their dataset's level, carry INHERITS
+# (shown to whoever reads the dataset); a format of a resource with its own level carries
+# that level's bit (shown only to callers allowed that level, or reading every resource).
+INHERITS = 1
+LEVEL_BITS = {"open": 2, "internal": 4, "restricted": 8}
+FACET_ROW_FIELDS = ("tags", "groups", "res_format")
+
+
+def level_mask(levels) -> int:
+    """The mask bits a caller allowed ``levels`` may count (always INHERITS)."""
+    mask = INHERITS
+    for level in levels:
+        mask |= LEVEL_BITS.get(str(level), 0)
+    return mask
+
+
+def fts5_tables(generation: int) -> dict[str, str]:
+    """Names of one generation's SQLite tables: ``entries`` (one row per dataset with its
+    visibility keys and sort keys), ``text`` (FTS5), ``values`` and ``facets`` (facet
+    values per dataset), ``meta`` (a version bumped on every change of the others)."""
+    return {kind: _name(generation, f"_{kind}")
+            for kind in ("entries", "text", "values", "facets", "meta")}
+
+
+def _modified_text(moment) -> str:
+    return moment.isoformat(sep=" ", timespec="microseconds") if moment else ""
+
+
 class Fts5Store:
     """SQLite FTS5. The ``ascii`` tokenizer splits our pre-tokenised text on spaces only
     (every non-ASCII character is part of a token), so terms arrive unchanged.
-    ``detail=column`` suffices: queries need no phrases, only which column holds a term."""
+    ``detail=column`` suffices: queries need no phrases, only which column holds a term.
+
+    Beside the text, each dataset has an ``entries`` row holding what a search needs to
+    filter, sort and facet without reading the catalog tables: its visibility keys
+    (state, access level, organization), sort keys and single-valued facets, and integer
+    facet rows (tags, categories, formats). Visibility keys are never stale: triggers on
+    ``datasets`` copy them in the same transaction as the change. A change to a
+    resource's level or format drops that dataset's format rows in the same way (the
+    outbox then writes them again), so a format is never shown through a resource that
+    became stricter. Every change bumps ``meta.version`` (see :mod:`catalog.search.sql`'s
+    cached counts)."""
 
     def create(self, connection, generation):
-        fts, docs = _name(generation, "_fts"), _name(generation, "_docs")
+        t = fts5_tables(generation)
         connection.exec_driver_sql(
-            f"CREATE TABLE IF NOT EXISTS {docs} (rowid INTEGER PRIMARY KEY, "
-            f"dataset_id VARCHAR(36) NOT NULL UNIQUE)"
-        )
+            f"CREATE TABLE IF NOT EXISTS {t['entries']} (rowid INTEGER PRIMARY KEY, "
+            f"dataset_id VARCHAR(36) NOT NULL UNIQUE, state VARCHAR(20) NOT NULL, "
+            f"access_level VARCHAR(20) NOT NULL, owner_org VARCHAR(36), "
+            f"license_id VARCHAR(50) NOT NULL, frequency VARCHAR(30) NOT NULL, "
+            f"modified VARCHAR(32) NOT NULL, name VARCHAR(100) NOT NULL)")
         connection.exec_driver_sql(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({', '.join(FIELDS)}, "
-            f"tokenize=\"ascii tokenchars '_'\", detail=column)"
-        )
+            f"CREATE INDEX IF NOT EXISTS {t['entries']}_recent ON {t['entries']} "
+            f"(modified DESC, name ASC)")
+        connection.exec_driver_sql(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {t['text']} USING fts5({', '.join(FIELDS)}, "
+            f"tokenize=\"ascii tokenchars '_'\", detail=column)")
+        connection.exec_driver_sql(
+            f"CREATE TABLE IF NOT EXISTS {t['values']} (id INTEGER PRIMARY KEY, "
+            f"field VARCHAR(20) NOT NULL, value VARCHAR(200) NOT NULL, UNIQUE (field, value))")
+        connection.exec_driver_sql(
+            f"CREATE TABLE IF NOT EXISTS {t['facets']} (doc INTEGER NOT NULL, "
+            f"value INTEGER NOT NULL, mask INTEGER NOT NULL, PRIMARY KEY (doc, value)) WITHOUT ROWID")
+        connection.exec_driver_sql(
+            f"CREATE TABLE IF NOT EXISTS {t['meta']} (token VARCHAR(32) NOT NULL, "
+            f"version INTEGER NOT NULL)")
+        bump = f"UPDATE {t['meta']} SET version = version + 1;"
+        drop_formats = (f"DELETE FROM {t['facets']} WHERE doc = (SELECT rowid FROM {t['entries']} "
+                        f"WHERE dataset_id = OLD.dataset_id) AND value IN "
+                        f"(SELECT id FROM {t['values']} WHERE field = 'res_format');")
+        for suffix, event, body in (
+            ("keys", "AFTER UPDATE OF access_level, owner_org_id, state ON datasets",
+             f"UPDATE {t['entries']} SET access_level = NEW.access_level, "
+             f"owner_org = NEW.owner_org_id, state = NEW.state WHERE dataset_id = NEW.id;"),
+            ("gone", "AFTER DELETE ON datasets",
+             f"UPDATE {t['entries']} SET state = 'deleted' WHERE dataset_id = OLD.id;"),
+            ("resource_changed", "AFTER UPDATE OF access_level, format, dataset_id ON resources",
+             drop_formats),
+            ("resource_gone", "AFTER DELETE ON resources", drop_formats),
+        ):
+            connection.exec_driver_sql(
+                f"CREATE TRIGGER IF NOT EXISTS {t['entries']}_{suffix} {event} "
+                f"BEGIN {body} {bump} END")
+        # Last: SQLite runs DDL outside a transaction until the first write, and a search
+        # creating the tables rolls its connection back (a lost row is made again by the
+        # next write; until then no counts are cached).
+        self._ensure_meta(connection, t)
 
     def drop(self, connection, generation):
-        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {_name(generation, '_fts')}")
-        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {_name(generation, '_docs')}")
+        """Also drops the tables of the layout before ``entries`` (``_fts``, ``_docs``):
+        a catalog upgraded from it searches nothing until ``catalog search rebuild``."""
+        t = fts5_tables(generation)
+        for suffix in ("keys", "gone", "resource_changed", "resource_gone"):
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {t['entries']}_{suffix}")
+        for name in (*t.values(), _name(generation, "_fts"), _name(generation, "_docs")):
+            connection.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+
+    @staticmethod
+    def _ensure_meta(connection, t):
+        """The ``meta`` row, with a new random token (so that a generation number used
+        again never matches counts cached for an older one)."""
+        if connection.exec_driver_sql(f"SELECT count(*) FROM {t['meta']}").scalar() == 0:
+            connection.exec_driver_sql(
+                f"INSERT INTO {t['meta']} (token, version) VALUES (lower(hex(randomblob(16))), 0)")
+
+    def _bump(self, connection, t):
+        """A new ``meta.version``: counts cached for the old one are not used again."""
+        self._ensure_meta(connection, t)
+        connection.exec_driver_sql(f"UPDATE {t['meta']} SET version = version + 1")
 
     def remove(self, connection, generation, ids):
-        fts, docs = _name(generation, "_fts"), _name(generation, "_docs")
+        t = fts5_tables(generation)
         for chunk in _chunks(ids, 500):
             marks = ", ".join("?" * len(chunk))
+            rows = f"SELECT rowid FROM {t['entries']} WHERE dataset_id IN ({marks})"
+            connection.exec_driver_sql(f"DELETE FROM {t['text']} WHERE rowid IN ({rows})", tuple(chunk))
+            connection.exec_driver_sql(f"DELETE FROM {t['facets']} WHERE doc IN ({rows})", tuple(chunk))
             connection.exec_driver_sql(
-                f"DELETE FROM {fts} WHERE rowid IN (SELECT rowid FROM {docs} "
-                f"WHERE dataset_id IN ({marks}))", tuple(chunk))
-            connection.exec_driver_sql(
-                f"DELETE FROM {docs} WHERE dataset_id IN ({marks})", tuple(chunk))
+                f"DELETE FROM {t['entries']} WHERE dataset_id IN ({marks})", tuple(chunk))
+        if ids:
+            self._bump(connection, t)
 
-    def write(self, connection, generation, rows):
-        self.remove(connection, generation, [dataset_id for dataset_id, _terms in rows])
-        fts, docs = _name(generation, "_fts"), _name(generation, "_docs")
-        for dataset_id, terms in rows:
-            rowid = connection.exec_driver_sql(
-                f"INSERT INTO {docs} (dataset_id) VALUES (?)", (dataset_id,)).lastrowid
+    def write(self, connection, generation, documents):
+        if not documents:
+            return
+        self.remove(connection, generation, [document.id for document in documents])
+        t = fts5_tables(generation)
+        wanted = {(field, value) for document in documents
+                  for field, value, _mask in _facet_rows(document)}
+        if wanted:
             connection.exec_driver_sql(
-                f"INSERT INTO {fts} (rowid, {', '.join(FIELDS)}) VALUES "
+                f"INSERT OR IGNORE INTO {t['values']} (field, value) VALUES (?, ?)", sorted(wanted))
+        value_ids = {}
+        for field in FACET_ROW_FIELDS:
+            names = [value for f, value in wanted if f == field]
+            for chunk in _chunks(names, 500):
+                marks = ", ".join("?" * len(chunk))
+                for value_id, value in connection.exec_driver_sql(
+                        f"SELECT id, value FROM {t['values']} WHERE field = ? AND value IN ({marks})",
+                        (field, *chunk)):
+                    value_ids[field, value] = value_id
+        facet_rows = []
+        for document in documents:
+            rowid = connection.exec_driver_sql(
+                f"INSERT INTO {t['entries']} (dataset_id, state, access_level, owner_org, "
+                f"license_id, frequency, modified, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (document.id, document.state, document.access_level, document.owner_org,
+                 document.license_id or "", document.frequency or "",
+                 _modified_text(document.metadata_modified), document.name)).lastrowid
+            terms = document.terms
+            connection.exec_driver_sql(
+                f"INSERT INTO {t['text']} (rowid, {', '.join(FIELDS)}) VALUES "
                 f"(?, {', '.join('?' * len(FIELDS))})",
                 (rowid, *(" ".join(terms[name]) for name in FIELDS)))
+            masks: dict[int, int] = {}
+            for field, value, mask in _facet_rows(document):
+                value_id = value_ids[field, value]
+                masks[value_id] = masks.get(value_id, 0) | mask
+            facet_rows += [(rowid, value_id, mask) for value_id, mask in masks.items()]
+        if facet_rows:
+            connection.exec_driver_sql(
+                f"INSERT INTO {t['facets']} (doc, value, mask) VALUES (?, ?, ?)", facet_rows)
+        self._bump(connection, t)
 
     def clear(self, connection, generation):
-        connection.exec_driver_sql(f"DELETE FROM {_name(generation, '_fts')}")
-        connection.exec_driver_sql(f"DELETE FROM {_name(generation, '_docs')}")
+        t = fts5_tables(generation)
+        for kind in ("text", "facets", "entries"):
+            connection.exec_driver_sql(f"DELETE FROM {t[kind]}")
+        self._bump(connection, t)
 
     def hits(self, connection, generation, match, enough):
         """The matches go into a temporary table (one per connection) with their tier:
         everything first, then each tier from the title down, stopping once the page is
-        full (lower tiers cannot reach it). Each step is one read of the FTS5 index."""
-        fts, docs = _name(generation, "_fts"), _name(generation, "_docs")
+        full (lower tiers cannot reach it). Each step is one read of the FTS5 index.
+        ``rowid`` is the dataset's ``entries`` row."""
+        fts = fts5_tables(generation)["text"]
         connection.exec_driver_sql(
-            "CREATE TEMP TABLE IF NOT EXISTS search_hits_v2 (rowid INTEGER PRIMARY KEY, "
-            "dataset_id VARCHAR(36) NOT NULL, tier INTEGER NOT NULL)")
-        connection.exec_driver_sql("DELETE FROM temp.search_hits_v2")
+            "CREATE TEMP TABLE IF NOT EXISTS search_hits_v3 (rowid INTEGER PRIMARY KEY, "
+            "tier INTEGER NOT NULL)")
+        connection.exec_driver_sql("DELETE FROM temp.search_hits_v3")
         expression = fts5_expression(match)
-        select_tier = (f"INSERT INTO temp.search_hits_v2 (rowid, dataset_id, tier) "
-                       f"SELECT f.rowid, d.dataset_id, ? FROM {fts} AS f JOIN {docs} AS d "
-                       f"ON d.rowid = f.rowid WHERE {fts} MATCH ? "
+        select_tier = (f"INSERT INTO temp.search_hits_v3 (rowid, tier) "
+                       f"SELECT rowid, ? FROM {fts} WHERE {fts} MATCH ? "
                        f"ON CONFLICT (rowid) DO UPDATE SET tier = excluded.tier")
         connection.exec_driver_sql(select_tier, (1, expression))
-        hits = sa.table("search_hits_v2", sa.column("dataset_id"), sa.column("tier"),
+        hits = sa.table("search_hits_v3", sa.column("rowid"), sa.column("tier"),
                         schema="temp").alias("hits")
         keep_best = select_tier.replace("SET tier = excluded.tier", "SET tier = max(tier, excluded.tier)")
         for tier, fields in TIERS[:-1]:  # best first, until the page is full
@@ -105,6 +231,15 @@ class Fts5Store:
             if enough(hits, tier):
                 break
         return hits
+
+
+def _facet_rows(document) -> list[tuple[str, str, int]]:
+    """(field, value, mask) of the facet rows of ``document`` (see :data:`INHERITS`)."""
+    rows = [("tags", tag, INHERITS) for tag in document.tags]
+    rows += [("groups", group, INHERITS) for group in document.groups]
+    rows += [("res_format", fmt, INHERITS if level is None else LEVEL_BITS.get(level, 0))
+             for fmt, level in document.resource_formats if fmt]
+    return rows
 
 
 def _in_fields(expression: str, fields: tuple[str, ...]) -> str:
@@ -183,9 +318,10 @@ class PostgresStore:
         for chunk in _chunks(ids, 1000):
             connection.execute(table.delete().where(table.c.dataset_id.in_(chunk)))
 
-    def write(self, connection, generation, rows):
-        if not rows:
+    def write(self, connection, generation, documents):
+        if not documents:
             return
+        rows = [(document.id, document.terms) for document in documents]
         table = _name(generation)
         casts = ", ".join(f"CAST(:{name} AS tsvector)" for name in _PG_VECTORS)
         updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in _PG_VECTORS)
