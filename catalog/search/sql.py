@@ -194,33 +194,29 @@ class SqlSearchIndex:
             ids = list(connection.scalars(
                 self._page(query, sa.select(e.c.dataset_id).where(*conditions), e, None)))
             return SearchResult(count=count, ids=ids, facets=facets)
-        connection.exec_driver_sql(
-            "CREATE TEMP TABLE IF NOT EXISTS search_matching (rowid INTEGER PRIMARY KEY, "
-            "tier INTEGER NOT NULL, every_resource INTEGER NOT NULL)")
-        connection.exec_driver_sql("DELETE FROM temp.search_matching")
-        every = visibility.every_resource_clause(e.c.owner_org, e.c.dataset_id)
+        every = sa.case((visibility.every_resource_clause(e.c.owner_org, e.c.dataset_id), 1),
+                        else_=0)
+        entry_columns = (every, e.c.dataset_id, e.c.access_level, e.c.owner_org,
+                         e.c.license_id, e.c.frequency, e.c.modified, e.c.name)
         if query.match is not None:
-            page_end = query.start + query.rows
+            def select_entries(text, match_clause):
+                # "+ 0": SQLite reads the FTS5 matches first and looks entries up by rowid.
+                return (sa.select(e.c.rowid, sa.literal(1), *entry_columns)
+                        .select_from(text.join(e, e.c.rowid == text.c.rowid + 0))
+                        .where(match_clause, *conditions))
 
-            def enough(hits, tier: int) -> bool:
-                if query.sort[0][0] != "score":
-                    return "score" not in dict(query.sort)  # tiers decide nothing
-                top = (sa.select(e.c.rowid).select_from(hits.join(e, e.c.rowid == hits.c.rowid))
-                       .where(hits.c.tier >= tier, *conditions).limit(page_end))
-                return connection.scalar(
-                    sa.select(sa.func.count()).select_from(top.subquery())) >= page_end
-
-            hits = self.store.hits(connection, generation, query.match, enough)
-            source = sa.select(e.c.rowid, hits.c.tier, sa.case((every, 1), else_=0)).select_from(
-                hits.join(e, e.c.rowid == hits.c.rowid))
+            first = query.sort[0][0] if query.sort else ""
+            page_end = (0 if "score" not in dict(query.sort)  # tiers decide nothing
+                        else query.start + query.rows if first == "score" else None)
+            count = self.store.fill_matching(connection, generation, query.match,
+                                             select_entries, page_end)
         else:
-            source = sa.select(e.c.rowid, sa.literal(0), sa.case((every, 1), else_=0))
-        matching = _matching()
-        count = connection.execute(
-            matching.insert().from_select(["rowid", "tier", "every_resource"],
-                                          source.where(*conditions))).rowcount
-        page = sa.select(e.c.dataset_id).select_from(matching.join(e, e.c.rowid == matching.c.rowid))
-        ids = list(connection.scalars(self._page(query, page, e, matching.c.tier)))
+            matching = self.store.matching_table(connection)
+            count = connection.execute(matching.insert().from_select(
+                list(self.store.MATCHING_COLUMNS),
+                sa.select(e.c.rowid, sa.literal(0), *entry_columns).where(*conditions))).rowcount
+        m = _matching()
+        ids = list(connection.scalars(self._page(query, sa.select(m.c.dataset_id), m, m.c.tier)))
         facets = {field: [] for field in query.facet_fields}
         if count and query.facet_fields:
             counted = _count_matching(connection, t, visibility)
@@ -264,17 +260,16 @@ class SqlSearchIndex:
                 counted.values[field, value] = counted.values.get((field, value), 0) + n
         if not visibility.everything and visibility.datasets:
             e = _entries(t)
-            extra = sa.select(e.c.rowid, sa.literal(0), sa.literal(1)).where(
+            extra = sa.select(e.c.rowid, sa.literal(0), sa.literal(1), e.c.dataset_id,
+                              e.c.access_level, e.c.owner_org, e.c.license_id, e.c.frequency,
+                              e.c.modified, e.c.name).where(
                 e.c.state == "active", e.c.dataset_id.in_(sorted(visibility.datasets)),
                 sa.not_(Visibility(False, visibility.levels, visibility.organizations,
                                    frozenset()).clause(e.c.access_level, e.c.owner_org,
                                                        e.c.dataset_id)))
-            connection.exec_driver_sql(
-                "CREATE TEMP TABLE IF NOT EXISTS search_matching (rowid INTEGER PRIMARY KEY, "
-                "tier INTEGER NOT NULL, every_resource INTEGER NOT NULL)")
-            connection.exec_driver_sql("DELETE FROM temp.search_matching")
-            added = connection.execute(_matching().insert().from_select(
-                ["rowid", "tier", "every_resource"], extra)).rowcount
+            matching = self.store.matching_table(connection)
+            added = connection.execute(matching.insert().from_select(
+                list(self.store.MATCHING_COLUMNS), extra)).rowcount
             if added:
                 counted.merge(_count_matching(connection, t, visibility))
         facets = {field: [] for field in query.facet_fields}
@@ -336,8 +331,8 @@ def _entries(t: dict[str, str]) -> sa.TableClause:
 
 
 def _matching() -> sa.TableClause:
-    return sa.table("search_matching", sa.column("rowid"), sa.column("tier"),
-                    sa.column("every_resource"), schema="temp")
+    return sa.table("search_matching", *(sa.column(name) for name in Fts5Store.MATCHING_COLUMNS),
+                    schema="temp")
 
 
 @dataclass
@@ -377,9 +372,8 @@ def _count_matching(connection, t, visibility: Visibility) -> _Counted:
     resources the caller may read (``every_resource``, or a mask bit it is allowed)."""
     counted = _Counted()
     for level, org, license_id, frequency, n in connection.exec_driver_sql(
-            f"SELECT e.access_level, e.owner_org, e.license_id, e.frequency, count(*) "
-            f"FROM temp.search_matching AS m CROSS JOIN {t['entries']} AS e ON e.rowid = m.rowid "
-            f"GROUP BY 1, 2, 3, 4"):
+            "SELECT access_level, owner_org, license_id, frequency, count(*) "
+            "FROM temp.search_matching GROUP BY 1, 2, 3, 4"):
         counted.add_entry(level, org, license_id, frequency, n)
     for name, value, n in connection.exec_driver_sql(
             f"SELECT v.field, v.value, c.n FROM (SELECT f.value, count(*) AS n "

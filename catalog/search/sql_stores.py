@@ -208,29 +208,50 @@ class Fts5Store:
             connection.exec_driver_sql(f"DELETE FROM {t[kind]}")
         self._bump(connection, t)
 
-    def hits(self, connection, generation, match, enough):
-        """The matches go into a temporary table (one per connection) with their tier:
-        everything first, then each tier from the title down, stopping once the page is
-        full (lower tiers cannot reach it). Each step is one read of the FTS5 index.
-        ``rowid`` is the dataset's ``entries`` row."""
-        fts = fts5_tables(generation)["text"]
+    MATCHING_COLUMNS = ("rowid", "tier", "every_resource", "dataset_id", "access_level",
+                        "owner_org", "license_id", "frequency", "modified", "name")
+
+    def matching_table(self, connection) -> sa.TableClause:
+        """``temp.search_matching`` (one per connection, emptied): the datasets a search
+        found and may show, with their tier and what sorting and counting need, so that
+        the count, the page and the facets read it without a join."""
         connection.exec_driver_sql(
-            "CREATE TEMP TABLE IF NOT EXISTS search_hits_v3 (rowid INTEGER PRIMARY KEY, "
-            "tier INTEGER NOT NULL)")
-        connection.exec_driver_sql("DELETE FROM temp.search_hits_v3")
+            "CREATE TEMP TABLE IF NOT EXISTS search_matching (rowid INTEGER PRIMARY KEY, "
+            "tier INTEGER NOT NULL, every_resource INTEGER NOT NULL, dataset_id VARCHAR(36), "
+            "access_level VARCHAR(20), owner_org VARCHAR(36), license_id VARCHAR(50), "
+            "frequency VARCHAR(30), modified VARCHAR(32), name VARCHAR(100))")
+        connection.exec_driver_sql("DELETE FROM temp.search_matching")
+        return sa.table("search_matching", *(sa.column(c) for c in self.MATCHING_COLUMNS),
+                        schema="temp")
+
+    def fill_matching(self, connection, generation, match, select_entries, page_end: int | None) -> int:
+        """Put the datasets matching ``match`` into ``temp.search_matching`` with their tier
+        (see :data:`catalog.search.analysis.TIERS`) and return how many there are.
+
+        ``select_entries(text_table, match_clause)`` gives the SELECT of the matching rows
+        (the caller's visibility and filters applied) with :attr:`MATCHING_COLUMNS`. All
+        matches are read once at tier 1; then each tier from the title down is one read of
+        the FTS5 index, raising the rows it finds, until ``page_end`` rows rank at least
+        that tier (lower tiers cannot reach the page; None: every tier is needed, 0:
+        none)."""
+        text = fts5_tables(generation)["text"]
+        table = self.matching_table(connection)
         expression = fts5_expression(match)
-        select_tier = (f"INSERT INTO temp.search_hits_v3 (rowid, tier) "
-                       f"SELECT rowid, ? FROM {fts} WHERE {fts} MATCH ? "
-                       f"ON CONFLICT (rowid) DO UPDATE SET tier = excluded.tier")
-        connection.exec_driver_sql(select_tier, (1, expression))
-        hits = sa.table("search_hits_v3", sa.column("rowid"), sa.column("tier"),
-                        schema="temp").alias("hits")
-        keep_best = select_tier.replace("SET tier = excluded.tier", "SET tier = max(tier, excluded.tier)")
+        text_table = sa.table(text, sa.column("rowid"))
+        condition = sa.literal_column(text).op("MATCH")(sa.bindparam("expression", expression))
+        count = connection.execute(table.insert().from_select(
+            list(self.MATCHING_COLUMNS), select_entries(text_table, condition))).rowcount
+        if page_end == 0 or not count:
+            return count
+        ranked = 0
         for tier, fields in TIERS[:-1]:  # best first, until the page is full
-            connection.exec_driver_sql(keep_best, (tier, _in_fields(expression, fields)))
-            if enough(hits, tier):
+            ranked += connection.exec_driver_sql(
+                f"UPDATE temp.search_matching SET tier = ? WHERE tier < ? AND rowid IN "
+                f"(SELECT rowid FROM {text} WHERE {text} MATCH ?)",
+                (tier, tier, _in_fields(expression, fields))).rowcount
+            if page_end is not None and ranked >= page_end:
                 break
-        return hits
+        return count
 
 
 def _facet_rows(document) -> list[tuple[str, str, int]]:
