@@ -56,10 +56,10 @@ def level_mask(levels) -> int:
 
 def fts5_tables(generation: int) -> dict[str, str]:
     """Names of one generation's SQLite tables: ``entries`` (one row per dataset with its
-    visibility keys and sort keys), ``text`` (FTS5), ``values`` and ``facets`` (facet
-    values per dataset), ``meta`` (a version bumped on every change of the others)."""
+    visibility keys, sort keys and facet values), ``text`` (FTS5), ``values`` (the
+    facet values' numbers), ``meta`` (a version bumped on every change of the others)."""
     return {kind: _name(generation, f"_{kind}")
-            for kind in ("entries", "text", "values", "facets", "meta")}
+            for kind in ("entries", "text", "values", "meta")}
 
 
 def _modified_text(moment) -> str:
@@ -73,8 +73,10 @@ class Fts5Store:
 
     Beside the text, each dataset has an ``entries`` row holding what a search needs to
     filter, sort and facet without reading the catalog tables: its visibility keys
-    (state, access level, organization), sort keys and single-valued facets, and integer
-    facet rows (tags, categories, formats). Visibility keys are never stale: triggers on
+    (state, access level, organization), sort keys, single-valued facets, and the numbers
+    of its tags and categories (``facet_ids``, space-separated) and of its formats with
+    the mask of the resources they come from (``formats``, ``number:mask``): counting
+    facets over thousands of matches is then one read of their rows. Visibility keys are never stale: triggers on
     ``datasets`` copy them in the same transaction as the change. A change to a
     resource's level or format drops that dataset's format rows in the same way (the
     outbox then writes them again), so a format is never shown through a resource that
@@ -88,7 +90,8 @@ class Fts5Store:
             f"dataset_id VARCHAR(36) NOT NULL UNIQUE, state VARCHAR(20) NOT NULL, "
             f"access_level VARCHAR(20) NOT NULL, owner_org VARCHAR(36), "
             f"license_id VARCHAR(50) NOT NULL, frequency VARCHAR(30) NOT NULL, "
-            f"modified VARCHAR(32) NOT NULL, name VARCHAR(100) NOT NULL)")
+            f"modified VARCHAR(32) NOT NULL, name VARCHAR(100) NOT NULL, "
+            f"facet_ids TEXT NOT NULL, formats TEXT NOT NULL)")
         connection.exec_driver_sql(
             f"CREATE INDEX IF NOT EXISTS {t['entries']}_recent ON {t['entries']} "
             f"(modified DESC, name ASC)")
@@ -99,15 +102,10 @@ class Fts5Store:
             f"CREATE TABLE IF NOT EXISTS {t['values']} (id INTEGER PRIMARY KEY, "
             f"field VARCHAR(20) NOT NULL, value VARCHAR(200) NOT NULL, UNIQUE (field, value))")
         connection.exec_driver_sql(
-            f"CREATE TABLE IF NOT EXISTS {t['facets']} (doc INTEGER NOT NULL, "
-            f"value INTEGER NOT NULL, mask INTEGER NOT NULL, PRIMARY KEY (doc, value)) WITHOUT ROWID")
-        connection.exec_driver_sql(
             f"CREATE TABLE IF NOT EXISTS {t['meta']} (token VARCHAR(32) NOT NULL, "
             f"version INTEGER NOT NULL)")
         bump = f"UPDATE {t['meta']} SET version = version + 1;"
-        drop_formats = (f"DELETE FROM {t['facets']} WHERE doc = (SELECT rowid FROM {t['entries']} "
-                        f"WHERE dataset_id = OLD.dataset_id) AND value IN "
-                        f"(SELECT id FROM {t['values']} WHERE field = 'res_format');")
+        drop_formats = f"UPDATE {t['entries']} SET formats = '' WHERE dataset_id = OLD.dataset_id;"
         for suffix, event, body in (
             ("keys", "AFTER UPDATE OF access_level, owner_org_id, state ON datasets",
              f"UPDATE {t['entries']} SET access_level = NEW.access_level, "
@@ -154,7 +152,6 @@ class Fts5Store:
             marks = ", ".join("?" * len(chunk))
             rows = f"SELECT rowid FROM {t['entries']} WHERE dataset_id IN ({marks})"
             connection.exec_driver_sql(f"DELETE FROM {t['text']} WHERE rowid IN ({rows})", tuple(chunk))
-            connection.exec_driver_sql(f"DELETE FROM {t['facets']} WHERE doc IN ({rows})", tuple(chunk))
             connection.exec_driver_sql(
                 f"DELETE FROM {t['entries']} WHERE dataset_id IN ({marks})", tuple(chunk))
         if ids:
@@ -179,49 +176,51 @@ class Fts5Store:
                         f"SELECT id, value FROM {t['values']} WHERE field = ? AND value IN ({marks})",
                         (field, *chunk)):
                     value_ids[field, value] = value_id
-        facet_rows = []
         for document in documents:
+            masks: dict[tuple[str, int], int] = {}
+            for field, value, mask in _facet_rows(document):
+                key = (field, value_ids[field, value])
+                masks[key] = masks.get(key, 0) | mask
+            facet_ids = " ".join(str(number) for (field, number) in masks if field != "res_format")
+            formats = " ".join(f"{number}:{mask}" for (field, number), mask in masks.items()
+                               if field == "res_format")
             rowid = connection.exec_driver_sql(
                 f"INSERT INTO {t['entries']} (dataset_id, state, access_level, owner_org, "
-                f"license_id, frequency, modified, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                f"license_id, frequency, modified, name, facet_ids, formats) "
+                f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (document.id, document.state, document.access_level, document.owner_org,
                  document.license_id or "", document.frequency or "",
-                 _modified_text(document.metadata_modified), document.name)).lastrowid
+                 _modified_text(document.metadata_modified), document.name,
+                 facet_ids, formats)).lastrowid
             terms = document.terms
             connection.exec_driver_sql(
                 f"INSERT INTO {t['text']} (rowid, {', '.join(FIELDS)}) VALUES "
                 f"(?, {', '.join('?' * len(FIELDS))})",
                 (rowid, *(" ".join(terms[name]) for name in FIELDS)))
-            masks: dict[int, int] = {}
-            for field, value, mask in _facet_rows(document):
-                value_id = value_ids[field, value]
-                masks[value_id] = masks.get(value_id, 0) | mask
-            facet_rows += [(rowid, value_id, mask) for value_id, mask in masks.items()]
-        if facet_rows:
-            connection.exec_driver_sql(
-                f"INSERT INTO {t['facets']} (doc, value, mask) VALUES (?, ?, ?)", facet_rows)
         self._bump(connection, t)
 
     def clear(self, connection, generation):
         t = fts5_tables(generation)
-        for kind in ("text", "facets", "entries"):
+        for kind in ("text", "entries"):
             connection.exec_driver_sql(f"DELETE FROM {t[kind]}")
         self._bump(connection, t)
 
     MATCHING_COLUMNS = ("rowid", "tier", "every_resource", "dataset_id", "access_level",
-                        "owner_org", "license_id", "frequency", "modified", "name")
+                        "owner_org", "license_id", "frequency", "modified", "name",
+                        "facet_ids", "formats")
 
     def matching_table(self, connection) -> sa.TableClause:
         """``temp.search_matching`` (one per connection, emptied): the datasets a search
         found and may show, with their tier and what sorting and counting need, so that
         the count, the page and the facets read it without a join."""
         connection.exec_driver_sql(
-            "CREATE TEMP TABLE IF NOT EXISTS search_matching (rowid INTEGER PRIMARY KEY, "
+            "CREATE TEMP TABLE IF NOT EXISTS search_matching_v2 (rowid INTEGER PRIMARY KEY, "
             "tier INTEGER NOT NULL, every_resource INTEGER NOT NULL, dataset_id VARCHAR(36), "
             "access_level VARCHAR(20), owner_org VARCHAR(36), license_id VARCHAR(50), "
-            "frequency VARCHAR(30), modified VARCHAR(32), name VARCHAR(100))")
-        connection.exec_driver_sql("DELETE FROM temp.search_matching")
-        return sa.table("search_matching", *(sa.column(c) for c in self.MATCHING_COLUMNS),
+            "frequency VARCHAR(30), modified VARCHAR(32), name VARCHAR(100), facet_ids TEXT, "
+            "formats TEXT)")
+        connection.exec_driver_sql("DELETE FROM temp.search_matching_v2")
+        return sa.table("search_matching_v2", *(sa.column(c) for c in self.MATCHING_COLUMNS),
                         schema="temp")
 
     def fill_matching(self, connection, generation, match, select_entries, page_end: int | None) -> int:
@@ -246,7 +245,7 @@ class Fts5Store:
         ranked = 0
         for tier, fields in TIERS[:-1]:  # best first, until the page is full
             ranked += connection.exec_driver_sql(
-                f"UPDATE temp.search_matching SET tier = ? WHERE tier < ? AND rowid IN "
+                f"UPDATE temp.search_matching_v2 SET tier = ? WHERE tier < ? AND rowid IN "
                 f"(SELECT rowid FROM {text} WHERE {text} MATCH ?)",
                 (tier, tier, _in_fields(expression, fields))).rowcount
             if page_end is not None and ranked >= page_end:
