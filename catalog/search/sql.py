@@ -395,11 +395,24 @@ class _Cell:
 
 def _count_matching(connection, visibility: Visibility) -> _Counted:
     """Counts over the datasets in ``temp.search_matching_v2``: a format only through
-    resources the caller may read (``every_resource``, or a mask bit it is allowed)."""
-    rows = connection.exec_driver_sql(
-        "SELECT every_resource, access_level, owner_org, license_id, frequency, facet_ids, "
-        "formats FROM temp.search_matching_v2").all()
-    return _counted(rows, lambda row: row[0])
+    resources the caller may read (``every_resource``, or a mask bit it is allowed).
+    SQLite joins each column's strings (``group_concat``) and ``Counter`` counts the
+    parts, both in C: no row objects for thousands of matches."""
+    unit, record = "\x1f", "\x1e"
+    keys, ids, every, by_level, total = connection.exec_driver_sql(
+        "SELECT group_concat(access_level || char(31) || coalesce(owner_org, '') || char(31) "
+        "|| license_id || char(31) || frequency, char(30)), "
+        "group_concat(nullif(facet_ids, ''), ' '), "
+        "group_concat(CASE WHEN every_resource THEN nullif(formats, '') END, ' '), "
+        "group_concat(CASE WHEN NOT every_resource THEN nullif(formats, '') END, ' '), "
+        "count(*) FROM temp.search_matching_v2").one()
+    counted = _Counted(total=total)
+    counted.scalars.update({tuple(key.split(unit)): n
+                            for key, n in Counter((keys or "").split(record)).items() if key})
+    counted.values.update((ids or "").split())
+    counted.formats_every.update((every or "").split())
+    counted.formats_by_level.update((by_level or "").split())
+    return counted
 
 
 def _facet_lists(connection, t, query: SearchQuery, counted: _Counted, values_cache: dict,
