@@ -80,8 +80,7 @@ def _formats_by_level(document: SearchDocument) -> dict:
     """``res_format_<level>``: formats of resources readable by a caller allowed the
     levels up to ``<level>`` (inheriting, or with such a level of their own)."""
     fields = {}
-    for index, level in enumerate(("open", "internal")):
-        allowed = {"open", "internal"}.intersection(("open", "internal")[:index + 1])
+    for level, allowed in (("open", {"open"}), ("internal", {"open", "internal"})):
         formats = sorted({fmt for fmt, own in document.resource_formats
                           if own is None or own in allowed})
         fields[f"res_format_{level}"] = formats
