@@ -210,10 +210,20 @@ class SqlSearchIndex:
                         .where(match_clause, *conditions))
 
             first = query.sort[0][0] if query.sort else ""
-            page_end = (0 if "score" not in dict(query.sort)  # tiers decide nothing
+            # The usual order is paged tier by tier (ranked_page); any other order that
+            # involves the score has the tiers written into the table first.
+            tier_pages = tuple(query.sort) in (
+                (("score", "desc"),), (("score", "desc"), ("metadata_modified", "desc")))
+            page_end = (0 if "score" not in dict(query.sort) or tier_pages  # tiers decide nothing
                         else query.start + query.rows if first == "score" else None)
             count = self.store.fill_matching(connection, generation, query.match,
                                              select_entries, page_end)
+            if tier_pages:
+                ids = self.store.ranked_page(connection, generation, query.match,
+                                             query.start, query.rows) if count else []
+                return SearchResult(count=count, ids=ids,
+                                    facets=self._facets_of_matching(connection, t, query,
+                                                                    visibility, count))
         else:
             matching = self.store.matching_table(connection)
             count = connection.execute(matching.insert().from_select(
@@ -221,12 +231,15 @@ class SqlSearchIndex:
                 sa.select(e.c.rowid, sa.literal(0), *entry_columns).where(*conditions))).rowcount
         m = _matching()
         ids = list(connection.scalars(self._page(query, sa.select(m.c.dataset_id), m, m.c.tier)))
-        facets = {field: [] for field in query.facet_fields}
-        if count and query.facet_fields:
-            counted = _count_matching(connection, visibility)
-            facets = _facet_lists(connection, t, query, counted, self._values,
-                                  level_mask(visibility.levels))
-        return SearchResult(count=count, ids=ids, facets=facets)
+        return SearchResult(count=count, ids=ids,
+                            facets=self._facets_of_matching(connection, t, query, visibility, count))
+
+    def _facets_of_matching(self, connection, t, query: SearchQuery, visibility: Visibility,
+                            count: int) -> dict:
+        if not (count and query.facet_fields):
+            return {field: [] for field in query.facet_fields}
+        return _facet_lists(connection, t, query, _count_matching(connection, visibility),
+                            self._values, level_mask(visibility.levels))
 
     def _page(self, query: SearchQuery, select: sa.Select, e, score) -> sa.Select:
         """``select`` ordered as ``query`` asks and cut to its page. Sorting by

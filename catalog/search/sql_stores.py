@@ -252,6 +252,34 @@ class Fts5Store:
                 break
         return count
 
+    def ranked_page(self, connection, generation, match, start: int, rows: int) -> list[str]:
+        """Dataset ids of ``temp.search_matching_v2`` in the order "score desc,
+        metadata_modified desc, name asc", rows ``start`` to ``start + rows``, without
+        ranking every match: tiers are nested (a match within the first N fields is one
+        within the first N + 1), so the datasets of exactly one tier are those matching
+        its fields and not the better tier's. Tiers are read best first, each sorted and
+        cut to what the page still needs, until the page is full."""
+        text = fts5_tables(generation)["text"]
+        expression = fts5_expression(match)
+        page_end, collected, better = start + rows, [], None
+        for _tier, fields in TIERS:
+            conditions, parameters = [], []
+            if len(fields) < len(FIELDS):
+                conditions.append(f"rowid IN (SELECT rowid FROM {text} WHERE {text} MATCH ?)")
+                parameters.append(_in_fields(expression, fields))
+            if better is not None:
+                conditions.append(f"rowid NOT IN (SELECT rowid FROM {text} WHERE {text} MATCH ?)")
+                parameters.append(better)
+            where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+            collected += [row[0] for row in connection.exec_driver_sql(
+                f"SELECT dataset_id FROM temp.search_matching_v2 {where} "
+                f"ORDER BY modified DESC, name ASC LIMIT ?",
+                (*parameters, page_end - len(collected)))]
+            if len(collected) >= page_end:
+                break
+            better = _in_fields(expression, fields)
+        return collected[start:page_end]
+
 
 def _facet_rows(document) -> list[tuple[str, str, int]]:
     """(field, value, mask) of the facet rows of ``document`` (see :data:`INHERITS`)."""
