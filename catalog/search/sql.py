@@ -2,8 +2,12 @@
 
 Full-text matching uses the database's own index (FTS5 on SQLite, GIN over ``tsvector``
 on PostgreSQL, see :mod:`catalog.search.sql_stores`) over the terms of
-:mod:`catalog.search.analysis`; filters, visibility, facets and sorting run as SQL over
-the catalog tables, so they are exact and never stale.
+:mod:`catalog.search.analysis`. On PostgreSQL, filters, visibility, facets and sorting
+run as SQL over the catalog tables. On SQLite they read the index's ``entries`` rows:
+visibility keys there are kept exact by triggers in the changing transaction; facet
+values and sort keys follow the outbox (a moment behind a change, like the text), and a
+resource change drops its dataset's formats until then. The match-all query's counts are
+kept in memory per (access level, organization) and per index version.
 """
 
 from __future__ import annotations

@@ -210,7 +210,7 @@ class Fts5Store:
                         "facet_ids", "formats")
 
     def matching_table(self, connection) -> sa.TableClause:
-        """``temp.search_matching`` (one per connection, emptied): the datasets a search
+        """``temp.search_matching_v2`` (one per connection, emptied): the datasets a search
         found and may show, with their tier and what sorting and counting need, so that
         the count, the page and the facets read it without a join."""
         connection.exec_driver_sql(
@@ -224,7 +224,7 @@ class Fts5Store:
                         schema="temp")
 
     def fill_matching(self, connection, generation, match, select_entries, page_end: int | None) -> int:
-        """Put the datasets matching ``match`` into ``temp.search_matching`` with their tier
+        """Put the datasets matching ``match`` into ``temp.search_matching_v2`` with their tier
         (see :data:`catalog.search.analysis.TIERS`) and return how many there are.
 
         ``select_entries(text_table, match_clause)`` gives the SELECT of the matching rows
