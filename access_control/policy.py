@@ -85,6 +85,29 @@ class Visibility:
             conditions.append(id_column.in_(sorted(self.datasets)))
         return sa.or_(*conditions)
 
+    def reads_every_resource(self, organization_id: str | None, dataset_id: str) -> bool:
+        """Whether every resource of a dataset this caller reads is readable too, whatever
+        the resource's own level: the dataset is read through everything, its organization
+        or a grant (see :meth:`resource_clause`)."""
+        return (self.everything or organization_id in self.organizations
+                or dataset_id in self.datasets)
+
+    def every_resource_clause(self, organization_column, id_column) -> sa.ColumnElement[bool]:
+        """:meth:`reads_every_resource` as a SQL condition over the given columns."""
+        if self.everything:
+            return sa.true()
+        conditions = []
+        if self.organizations:
+            conditions.append(organization_column.in_(sorted(self.organizations)))
+        if self.datasets:
+            conditions.append(id_column.in_(sorted(self.datasets)))
+        return sa.or_(*conditions) if conditions else sa.false()
+
+    def allows_resource_level(self, own_level: str | None) -> bool:
+        """Whether a resource whose own level is ``own_level`` (None: it inherits its
+        dataset's) is readable by level alone, its dataset being readable."""
+        return own_level is None or own_level in self.levels
+
     def dataset_clause(self) -> sa.ColumnElement[bool]:
         """SQL condition selecting the readable rows of ``datasets``."""
         from catalog.datasets.models import Dataset

@@ -44,6 +44,8 @@ def build_document(dataset: Dataset, column_text: list[str] | None = None,
         group_titles=[group.title for group in dataset.groups if group.title],
         type=dataset.type,
         views_recent=views_recent,
+        resource_formats=sorted({(resource.format, resource.access_level) for resource in resources
+                                 if resource.format}, key=lambda pair: (pair[0], pair[1] or "")),
     )
 
 

@@ -16,12 +16,13 @@ from elasticsearch import Elasticsearch, NotFoundError, helpers
 
 from access_control.policy import Visibility
 from catalog.search.analysis import FIELDS, TIERS, Alternative, MatchQuery
-from catalog.search.es_filters import filter_query
+from catalog.search.es_filters import every_resource_query, filter_query, formats_field
 from catalog.search.interfaces import SearchDocument, SearchQuery, SearchResult
 
 DEFAULT_ALIAS = "catalog-datasets"
 _KEYWORDS = ("id", "name", "owner_org", "organization", "groups", "tags", "res_format",
-             "res_format_lower", "license_id", "access_level", "frequency", "state", "type",
+             "res_format_lower", "res_format_open", "res_format_open_lower",
+             "res_format_internal", "res_format_internal_lower", "license_id", "access_level", "frequency", "state", "type",
              "title_sort")
 # Dates sort on microseconds, as stored by the catalog (Elasticsearch dates keep only
 # milliseconds, and a tie would be broken differently from the SQL engine).
@@ -60,6 +61,7 @@ def _source(document: SearchDocument) -> dict:
         organization=document.organization, groups=document.groups, tags=document.tags,
         res_format=document.res_format,
         res_format_lower=[value.lower() for value in document.res_format],
+        **_formats_by_level(document),
         # Empty values are absent (no facet bucket for "", as in the SQL engine).
         license_id=document.license_id or None, access_level=document.access_level,
         frequency=document.frequency or None, state=document.state, type=document.type,
@@ -72,6 +74,18 @@ def _source(document: SearchDocument) -> dict:
         created_us=_microseconds(document.metadata_created),
     )
     return source
+
+
+def _formats_by_level(document: SearchDocument) -> dict:
+    """``res_format_<level>``: formats of resources readable by a caller allowed the
+    levels up to ``<level>`` (inheriting, or with such a level of their own)."""
+    fields = {}
+    for level, allowed in (("open", {"open"}), ("internal", {"open", "internal"})):
+        formats = sorted({fmt for fmt, own in document.resource_formats
+                          if own is None or own in allowed})
+        fields[f"res_format_{level}"] = formats
+        fields[f"res_format_{level}_lower"] = [fmt.lower() for fmt in formats]
+    return fields
 
 
 def _microseconds(moment) -> int:
@@ -103,6 +117,39 @@ def match_query(match: MatchQuery) -> dict:
         {"constant_score": {"filter": _within(match, fields), "boost": tier}}
         for tier, fields in TIERS
     ]}}
+
+
+def _format_aggregations(visibility: Visibility) -> dict:
+    """Formats counted only through resources the caller may read: datasets whose every
+    resource it reads count all their formats, the others the formats of their level
+    field (the two sets of datasets are disjoint, so the counts add up)."""
+    terms = {"size": _MAX_FACET_VALUES, "order": [{"_count": "desc"}, {"_key": "asc"}]}
+    if visibility.everything:
+        return {"res_format__every": {"terms": {"field": "res_format", **terms}}}
+    aggregations = {}
+    readers = every_resource_query(visibility)
+    by_level = formats_field(visibility)
+    if readers is not None:
+        aggregations["res_format__every"] = {
+            "filter": readers, "aggs": {"formats": {"terms": {"field": "res_format", **terms}}}}
+    if by_level is not None:
+        others = {"bool": {"must_not": [readers]}} if readers is not None else {"match_all": {}}
+        aggregations["res_format__level"] = {
+            "filter": others, "aggs": {"formats": {"terms": {"field": by_level, **terms}}}}
+    return aggregations
+
+
+def _format_buckets(aggregations: dict) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for name in ("res_format__every", "res_format__level"):
+        if name not in aggregations:
+            continue
+        result = aggregations[name]
+        buckets = result["buckets"] if "buckets" in result else result["formats"]["buckets"]
+        for bucket in buckets:
+            counts[bucket["key"]] = counts.get(bucket["key"], 0) + bucket["doc_count"]
+    return sorted(((key, n) for key, n in counts.items() if n > 0),
+                  key=lambda item: (-item[1], item[0]))
 
 
 def visibility_query(visibility: Visibility) -> dict | None:
@@ -219,7 +266,7 @@ class ElasticsearchIndex:
         if seen is not None:
             filters.append(seen)
         if query.filter is not None:
-            filters.append(filter_query(query.filter))
+            filters.append(filter_query(query.filter, visibility))
         body_query = {"bool": {"filter": filters}}
         if query.match is not None:
             body_query["bool"]["must"] = [match_query(query.match)]
@@ -227,16 +274,20 @@ class ElasticsearchIndex:
         aggregations = {
             field: {"terms": {"field": field, "size": limit,
                               "order": [{"_count": "desc"}, {"_key": "asc"}]}}
-            for field in query.facet_fields
+            for field in query.facet_fields if field != "res_format"
         }
+        if "res_format" in query.facet_fields:
+            aggregations.update(_format_aggregations(visibility))
         response = self.client.search(
             index=self.alias, query=body_query, from_=query.start, size=query.rows,
             sort=self._sort(query), track_total_hits=True, source=False,
             aggs=aggregations or None,
         )
         facets = {
-            field: [(bucket["key"], bucket["doc_count"])
-                    for bucket in response["aggregations"][field]["buckets"]][:limit if query.facet_limit >= 0 else None]
+            field: (_format_buckets(response["aggregations"]) if field == "res_format" else [
+                (bucket["key"], bucket["doc_count"])
+                for bucket in response["aggregations"][field]["buckets"]])[
+                    :limit if query.facet_limit >= 0 else None]
             for field in query.facet_fields
         } if aggregations else {}
         if query.facet_limit == 0:

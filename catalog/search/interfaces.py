@@ -30,7 +30,7 @@ class SearchDocument:
     state: str
     license_id: str
     frequency: str
-    res_format: list[str]
+    res_format: list[str]  # every resource's format (who may see which: resource_formats)
     resource_text: list[str]  # resource names and descriptions
     column_text: list[str]  # column names and descriptions of ingested tables
     metadata_created: datetime
@@ -40,6 +40,9 @@ class SearchDocument:
     views_recent: int = 0
     group_titles: list[str] = field(default_factory=list)
     type: str = "dataset"
+    # (format, the resource's own access level or None when it inherits the dataset's)
+    # per resource: a format counts for a caller only through resources they may read.
+    resource_formats: list[tuple[str, str | None]] = field(default_factory=list)
 
     @cached_property
     def terms(self) -> dict[str, list[str]]:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from access_control.levels import AccessLevel
+from access_control.policy import Visibility
 from catalog.api.errors import SearchQueryError
 from catalog.datasets.models import Dataset, Resource, Tag, dataset_groups, dataset_tags
 from catalog.groups.models import Group
@@ -33,23 +34,26 @@ def _numeric(field: str) -> sa.ColumnElement:
     ).scalar_subquery()
 
 
-def filter_clause(node: Filter) -> sa.ColumnElement[bool]:
-    """A SQL condition over ``datasets`` equivalent to ``node``."""
+def filter_clause(node: Filter, visibility: Visibility | None = None) -> sa.ColumnElement[bool]:
+    """A SQL condition over ``datasets`` equivalent to ``node``. With ``visibility``,
+    ``res_format`` only looks at resources the caller may read (a format known only
+    from a stricter resource must not be told by filtering on it)."""
     match node:
         case And(items):
-            return sa.and_(*(filter_clause(item) for item in items))
+            return sa.and_(*(filter_clause(item, visibility) for item in items))
         case Or(items):
-            return sa.or_(*(filter_clause(item) for item in items))
+            return sa.or_(*(filter_clause(item, visibility) for item in items))
         case Not(item):
-            return sa.not_(filter_clause(item))
+            return sa.not_(filter_clause(item, visibility))
         case Range():
             return _range_clause(node)
         case Match(field, value):
-            return _match_clause(field, value)
+            return _match_clause(field, value, visibility)
     raise TypeError(node)
 
 
-def _match_clause(field: str, value: str) -> sa.ColumnElement[bool]:
+def _match_clause(field: str, value: str,
+                  visibility: Visibility | None = None) -> sa.ColumnElement[bool]:
     if value == "*":
         return sa.true()
     if field == "organization":
@@ -65,9 +69,11 @@ def _match_clause(field: str, value: str) -> sa.ColumnElement[bool]:
             sa.select(dataset_tags.c.dataset_id).join(Tag).where(Tag.name == value)
         )
     if field == "res_format":
-        return Dataset.id.in_(
-            sa.select(Resource.dataset_id).where(sa.func.lower(Resource.format) == value.lower())
-        )
+        readable = sa.true() if visibility is None else sa.or_(
+            Resource.access_level.is_(None),
+            visibility.clause(Resource.access_level, Dataset.owner_org_id, Dataset.id))
+        return sa.exists().where(Resource.dataset_id == Dataset.id,
+                                 sa.func.lower(Resource.format) == value.lower(), readable)
     if field == "capacity":
         is_open = Dataset.access_level == AccessLevel.OPEN
         return is_open if value == "public" else sa.not_(is_open)
