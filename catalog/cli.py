@@ -30,9 +30,16 @@ def _app() -> Flask:
 @main.command()
 def init() -> None:
     """Create the database, or upgrade it to the current schema."""
-    from catalog.migrate import upgrade
+    from catalog.migrate import current_revision, upgrade
+    from catalog.search.upkeep import rebuild
 
-    upgrade(_app().config["SETTINGS"].database_url)
+    database_url = _app().config["SETTINGS"].database_url
+    before = current_revision(database_url)
+    upgrade(database_url)
+    if before is not None and current_revision(database_url) != before:
+        # A new release may lay out the search index differently (its tables or the
+        # Elasticsearch mapping are not Alembic's): build it anew, swapped in at the end.
+        click.echo(f"search index rebuilt: {rebuild()} datasets")
     click.echo("database ready")
 
 

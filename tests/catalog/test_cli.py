@@ -96,3 +96,42 @@ def test_cli_errors_are_clear(empty_database, tmp_path):
     completed = subprocess.run([CATALOG, "token", "create", "nobody"], capture_output=True,
                                text=True, env=env)
     assert completed.returncode != 0 and "no such user" in completed.stderr
+
+
+def test_init_reindexes_a_catalog_upgraded_from_an_older_search_layout(empty_database, tmp_path):
+    run(empty_database, tmp_path, "init")
+    run(empty_database, tmp_path, "user", "add", "root", "--password", "long-password",
+        "--sysadmin")
+    run(empty_database, tmp_path, "org", "add", "tokei", "--title", "統計調査課")
+    token = run(empty_database, tmp_path, "token", "create", "root").strip()
+    from catalog import create_app
+
+    app = create_app({"database_url": empty_database, "instance_dir": tmp_path})
+    client = app.test_client()
+    created = client.post("/api/3/action/package_create", headers={"Authorization": token},
+                          json={"name": "kion-heinen", "title": "気温の平年値", "owner_org": "tokei",
+                                "access_level": "open"})
+    assert created.status_code == 200, created.data
+    app.extensions["db_engine"].dispose()
+    # The state a catalog of the previous release is in: the engine's tables of the old
+    # layout (here: none of the current ones, one legacy table) at revision 0005.
+    engine = sa.create_engine(empty_database)
+    with engine.begin() as connection:
+        names = sa.inspect(connection).get_table_names()
+        for name in [n for n in names if n.startswith("search_index_")]:
+            connection.execute(sa.text(f'DROP TABLE IF EXISTS "{name}"'
+                                       + (" CASCADE" if engine.dialect.name == "postgresql" else "")))
+        connection.execute(sa.text("CREATE TABLE search_index_g1_fts (dataset_id TEXT)"))
+        connection.execute(sa.text("UPDATE alembic_version SET version_num = '0005_ingest'"))
+    engine.dispose()
+
+    assert "search index rebuilt: 1 datasets" in run(empty_database, tmp_path, "init")
+    assert "rebuilt" not in run(empty_database, tmp_path, "init")  # nothing upgraded
+
+    app = create_app({"database_url": empty_database, "instance_dir": tmp_path})
+    found = app.test_client().get("/api/3/action/package_search", query_string={"q": "気温"})
+    assert [d["name"] for d in json.loads(found.data)["result"]["results"]] == ["kion-heinen"]
+    if engine.dialect.name == "sqlite":
+        with app.extensions["db_engine"].connect() as connection:
+            assert "search_index_g1_fts" not in sa.inspect(connection).get_table_names()
+    app.extensions["db_engine"].dispose()
