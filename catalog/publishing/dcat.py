@@ -156,12 +156,7 @@ class CatalogGraph:
                    Literal(plain_summary(resource.description, 100_000), lang="ja")))
         file_type = vocab.file_type(download.format)
         if file_type:
-            g.add((node, DCTERMS.format, self._concept(
-                file_type.iri, vocab.FILE_TYPE_SCHEME, DCTERMS.MediaTypeOrExtent,
-                (file_type.code, file_type.code))))
-            media = URIRef(file_type.media_type_iri)
-            g.add((node, DCAT.mediaType, media))
-            g.add((media, RDF.type, DCTERMS.MediaType))
+            self._file_type(node, file_type)
         g.add((node, DCATAP.availability, self._concept(vocab.STABLE, vocab.AVAILABILITY_SCHEME)))
         if resource.size is not None and download.original:
             g.add((node, DCAT.byteSize, Literal(resource.size, datatype=XSD.nonNegativeInteger)))
@@ -173,6 +168,16 @@ class CatalogGraph:
                _datetime(resource.last_modified or resource.metadata_modified)))
         return node
 
+    def _file_type(self, node: URIRef, file_type) -> None:
+        """A distribution's format (EU file type) and media type, both typed nodes."""
+        g = self.graph
+        g.add((node, DCTERMS.format, self._concept(
+            file_type.iri, vocab.FILE_TYPE_SCHEME, DCTERMS.MediaTypeOrExtent,
+            (file_type.code, file_type.code))))
+        media = URIRef(file_type.media_type_iri)
+        g.add((node, DCAT.mediaType, media))
+        g.add((media, RDF.type, DCTERMS.MediaType))
+
     def _data_package(self, dataset: Dataset) -> URIRef:
         """The dataset's tables as one Frictionless Data Package (a JSON file)."""
         g = self.graph
@@ -182,13 +187,7 @@ class CatalogGraph:
         g.add((node, DCAT.accessURL, url))
         g.add((node, DCAT.downloadURL, url))
         self._texts(node, DCTERMS.title, DATA_PACKAGE_TITLE)
-        file_type = vocab.file_type("JSON")
-        g.add((node, DCTERMS.format, self._concept(
-            file_type.iri, vocab.FILE_TYPE_SCHEME, DCTERMS.MediaTypeOrExtent,
-            (file_type.code, file_type.code))))
-        media = URIRef(file_type.media_type_iri)
-        g.add((node, DCAT.mediaType, media))
-        g.add((media, RDF.type, DCTERMS.MediaType))
+        self._file_type(node, vocab.file_type("JSON"))
         standard = URIRef(vocab.DATA_PACKAGE_STANDARD)
         g.add((node, DCTERMS.conformsTo, standard))
         if standard not in self._described:
