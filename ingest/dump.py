@@ -102,15 +102,21 @@ def stream_json(con, sql: str, params: list, fields: list[dict]) -> Iterator[byt
     yield ('{"fields": ' + json.dumps(fields, ensure_ascii=False) + ', "records": [').encode()
     first = True
     for batch in reader:
-        rows = batch.column(0)
-        if not len(rows):
-            continue
-        # Joined by Arrow, bytes to bytes: no Python string per row.
-        whole = pa.ListArray.from_arrays(pa.array([0, len(rows)], pa.int32()), rows)
-        text = pa_compute.binary_join(whole, ",\n")[0].as_buffer().to_pybytes()
-        yield text if first else b",\n" + text
-        first = False
+        text = _joined(batch.column(0))
+        if text:
+            yield text if first else b",\n" + text
+            first = False
     yield b"]}\n"
+
+
+def _joined(texts: pa.Array) -> bytes:
+    """A batch's non-null JSON texts joined by ``,\n``, by Arrow bytes to bytes (no
+    Python string per row); empty when there are none."""
+    texts = pa_compute.drop_null(texts)
+    if not len(texts):
+        return b""
+    whole = pa.ListArray.from_arrays(pa.array([0, len(texts)], pa.int32()), texts)
+    return pa_compute.binary_join(whole, ",\n")[0].as_buffer().to_pybytes()
 
 
 def stream_xlsx(con, sql: str, params: list, names: list[str], count: int) -> Iterator[bytes]:
@@ -222,8 +228,8 @@ def stream_geojson(con, sql: str, params: list) -> Iterator[bytes]:
     for batch in reader:
         column = batch.column(0)
         skipped += column.null_count
-        features = [feature for feature in column.to_pylist() if feature is not None]
-        if features:
-            yield (("" if first else ",\n") + ",\n".join(features)).encode()
+        text = _joined(column)
+        if text:
+            yield text if first else b",\n" + text
             first = False
     yield f'], "skipped_rows": {skipped}}}\n'.encode()
