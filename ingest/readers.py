@@ -15,6 +15,7 @@ from typing import Iterator
 
 from flask_babel import gettext as _
 
+from ingest import transcode
 from ingest.detect import Detected, SourceFormat
 from ingest.errors import IngestError
 
@@ -95,6 +96,14 @@ def _as_utf8(path: str, encoding: str, workdir: str) -> str:
     if encoding == "utf-8":
         return path
     target = os.path.join(workdir, "source-utf8.csv")
+    if encoding in transcode.SPLITTABLE:  # Shift_JIS, EUC-JP, UTF-8 with BOM: every core
+        try:
+            transcode.to_utf8(path, encoding, target)
+        except transcode.BadBytes as bad:
+            raise IngestError(_("Line %(line)s or after contains bytes that are not valid "
+                                "%(encoding)s. Save the file again as UTF-8.",
+                                line=bad.line, encoding=encoding)) from None
+        return target
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     line, first = 1, True
     with open(path, "rb") as source, open(target, "w", encoding="utf-8", newline="") as out:

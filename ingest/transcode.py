@@ -1,0 +1,158 @@
+"""Big Shift_JIS / EUC-JP / UTF-8-with-BOM files made UTF-8 (what DuckDB reads) on every
+core.
+
+DuckDB reads only UTF-8 here (its encodings extension is a download), and Python's
+codecs hold the GIL, so a 500 MB Shift_JIS file takes ~3 s in one process. In these
+encodings no byte of a multi-byte character is ``\\n``, so the file splits at newlines
+into parts that other processes decode at the same time; the parts are then joined. A
+byte that is not valid in the encoding is reported by its exact line.
+
+Run as ``python -m ingest.transcode SOURCE START END ENCODING TARGET`` for one part; it
+prints ``ok`` or ``bad <offset>``. Only the standard library is imported, so a part
+process starts in a few tens of milliseconds.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+# Encodings whose multi-byte characters never contain the byte "\n".
+SPLITTABLE = {"cp932", "shift_jis", "euc_jp", "utf-8-sig", "utf-8"}
+CHUNK_BYTES = 1 << 22
+PART_MIN_BYTES = 32 << 20  # below this a second process costs more than it saves
+MAX_PARTS = 8
+
+
+class BadBytes(Exception):
+    """Bytes not valid in the encoding; ``line`` (1-based) is the line they are on."""
+
+    def __init__(self, line: int):
+        super().__init__(f"invalid bytes on line {line}")
+        self.line = line
+
+
+def to_utf8(source: str, encoding: str, target: str, parts: int | None = None) -> None:
+    """Write ``source`` (in ``encoding``, one of :data:`SPLITTABLE`) to ``target`` as
+    UTF-8 without BOM, in ``parts`` processes (default: one per core, for big files).
+    Raises :class:`BadBytes`."""
+    size = os.path.getsize(source)
+    start = 3 if encoding == "utf-8-sig" and _starts_with_bom(source) else 0
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    if parts is None:
+        parts = max(1, min(os.cpu_count() or 1, MAX_PARTS, (size - start) // PART_MIN_BYTES))
+    bounds = _split(source, start, size, parts)
+    paths = [target] + [f"{target}.part{i}" for i in range(1, len(bounds))]
+    workers = []
+    try:
+        workers = [_start_part(source, begin, end, codec, path)
+                   for (begin, end), path in zip(bounds[1:], paths[1:])]
+        bad = [transcode_part(source, *bounds[0], codec, paths[0])]
+        bad += [_finish_part(worker, source, begin, end, codec, path)
+                for worker, (begin, end), path in zip(workers, bounds[1:], paths[1:])]
+        first_bad = next((offset for offset in bad if offset is not None), None)
+        if first_bad is not None:
+            raise BadBytes(_line_of(source, first_bad))
+        with open(target, "r+b") as out:  # not "ab": the kernel copies into no O_APPEND file
+            out.seek(0, os.SEEK_END)
+            for path in paths[1:]:
+                with open(path, "rb") as part:
+                    _append(part, out)
+    finally:
+        for worker in workers:
+            if worker is not None and worker.poll() is None:
+                worker.kill()
+                worker.wait()
+        for path in paths[1:]:
+            if os.path.exists(path):
+                os.remove(path)
+
+
+def transcode_part(source: str, begin: int, end: int, codec: str, target: str) -> int | None:
+    """Decode bytes ``[begin, end)`` of ``source`` and write them to ``target`` as UTF-8;
+    the offset of the first invalid byte, or None. ``begin`` and ``end`` are line starts."""
+    with open(source, "rb") as handle, open(target, "wb") as out:
+        handle.seek(begin)
+        position, left = begin, b""
+        while True:
+            read = handle.read(min(CHUNK_BYTES, end - position))
+            data, position = left + read, handle.tell()
+            last = position >= end or not read
+            # Cut after the last newline so that no character is split between two
+            # decodes; at the end of the part everything left is decoded.
+            cut = len(data) if last else data.rfind(b"\n") + 1
+            if cut == 0:  # one line longer than a chunk: read on
+                left = data
+                continue
+            chunk, left = data[:cut], data[cut:]
+            try:
+                text = chunk.decode(codec)
+            except UnicodeDecodeError as error:
+                return position - len(data) + error.start
+            out.write(chunk if codec == "utf-8" else text.encode("utf-8"))
+            if last:
+                return None
+
+
+def _starts_with_bom(path: str) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(3) == b"\xef\xbb\xbf"
+
+
+def _split(source: str, start: int, size: int, parts: int) -> list[tuple[int, int]]:
+    """``parts`` byte ranges of about equal size, each starting at a line start."""
+    cuts = [start]
+    with open(source, "rb") as handle:
+        for k in range(1, parts):
+            handle.seek(max(cuts[-1], start + (size - start) * k // parts))
+            handle.readline()  # on to the next line start
+            if handle.tell() < size:
+                cuts.append(handle.tell())
+    cuts.append(size)
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a] or [(start, size)]
+
+
+def _start_part(source: str, begin: int, end: int, codec: str, target: str):
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    try:
+        return subprocess.Popen([sys.executable, "-m", "ingest.transcode", source, str(begin),
+                                 str(end), codec, target], stdout=subprocess.PIPE, env=env)
+    except OSError:
+        return None  # no interpreter to start (an embedded Python): done here instead
+
+
+def _finish_part(worker, source: str, begin: int, end: int, codec: str, target: str) -> int | None:
+    answer = worker.communicate()[0].decode().split() if worker is not None else []
+    if worker is not None and worker.returncode == 0 and answer[:1] == ["ok"]:
+        return None
+    if worker is not None and worker.returncode == 0 and answer[:1] == ["bad"]:
+        return int(answer[1])
+    return transcode_part(source, begin, end, codec, target)  # the process failed: do it here
+
+
+def _line_of(source: str, offset: int) -> int:
+    """The 1-based line of byte ``offset``."""
+    lines = 1
+    with open(source, "rb") as handle:
+        while offset > 0:
+            data = handle.read(min(CHUNK_BYTES, offset))
+            lines += data.count(b"\n")
+            offset -= len(data)
+    return lines
+
+
+def _append(part, out) -> None:
+    try:  # in the kernel, without passing the bytes through Python
+        while os.copy_file_range(part.fileno(), out.fileno(), 1 << 30):
+            pass
+    except (AttributeError, OSError):
+        while data := part.read(CHUNK_BYTES):
+            out.write(data)
+
+
+if __name__ == "__main__":
+    source, begin, end, codec, target = sys.argv[1:6]
+    bad = transcode_part(source, int(begin), int(end), codec, target)
+    print("ok" if bad is None else f"bad {bad}")

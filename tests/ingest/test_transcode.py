@@ -1,0 +1,43 @@
+"""Transcoding to UTF-8 in parts: the joined parts are the whole text, byte for byte, and
+a bad byte is reported on its own line whichever part it falls in."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest import transcode
+
+LINES = [f"{i},福岡県{i % 60}市,ｶﾀｶﾅ・注,{i * 3}\n" for i in range(20_000)]
+TEXT = "団体コード,名称,備考,値\n" + "".join(LINES)
+PLATFORM_TEXT = TEXT.replace("・注", "①㈱")  # CP932's own characters (not in EUC-JP)
+
+
+@pytest.mark.parametrize("encoding", ["cp932", "euc_jp", "utf-8-sig"])
+@pytest.mark.parametrize("parts", [1, 2, 5])
+def test_parts_join_into_the_whole_text(tmp_path, encoding, parts):
+    source, target = tmp_path / "source.csv", tmp_path / "utf8.csv"
+    text = TEXT if encoding == "euc_jp" else PLATFORM_TEXT
+    source.write_text(text, encoding=encoding)
+    transcode.to_utf8(str(source), encoding, str(target), parts=parts)
+    assert target.read_bytes() == text.encode("utf-8")  # and no BOM
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["source.csv", "utf8.csv"]
+
+
+def test_a_file_without_a_final_newline(tmp_path):
+    source, target = tmp_path / "source.csv", tmp_path / "utf8.csv"
+    source.write_text(TEXT.rstrip("\n"), encoding="cp932")
+    transcode.to_utf8(str(source), "cp932", str(target), parts=3)
+    assert target.read_text(encoding="utf-8") == TEXT.rstrip("\n")
+
+
+@pytest.mark.parametrize("bad_lines", [[2], [15_000], [9_000, 17_000]])
+def test_the_first_bad_byte_is_reported_by_its_line(tmp_path, bad_lines):
+    data = TEXT.encode("cp932").split(b"\n")
+    for line in bad_lines:
+        data[line - 1] = data[line - 1].replace(b",", b",\x85\x40", 1)  # no CP932 character
+    source = tmp_path / "source.csv"
+    source.write_bytes(b"\n".join(data))
+    with pytest.raises(transcode.BadBytes) as bad:
+        transcode.to_utf8(str(source), "cp932", str(tmp_path / "utf8.csv"), parts=4)
+    assert bad.value.line == bad_lines[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["source.csv", "utf8.csv"]
