@@ -246,19 +246,39 @@ def _streamed_csv_table(con, sheet: Sheet, layout: Layout, out: str) -> TableRes
     relation = (f"read_csv({literal(sheet.stream.path)}, delim={literal(sheet.stream.delimiter)}, "
                 f"quote='\"', escape='\"', header=false, skip={layout.first_data_row}, "
                 f"columns={{{columns}}}, auto_detect=false, null_padding=true)")
-    where = f"coalesce({', '.join(quote(f's{i}') for i in range(width))}) IS NOT NULL"
     notes = [row for row in sheet.tail if row and _blank_or_note(row, width)
              and any(not is_empty(cell) for cell in row)]
-    for note in notes:  # footnotes sit at the end: the tail shows them all
-        cells = [f"{quote(f's{i}')} = {literal(text_of(cell))}" if not is_empty(cell)
-                 else f"{quote(f's{i}')} IS NULL" for i, cell in enumerate(note[:width])]
-        where += f" AND NOT ({' AND '.join(cells)})"
+    # Filtering while reading costs a quarter of the pass, so it is done only for the
+    # footnotes (they sit at the end: the tail shows them all); blank rows, rare in big
+    # files, are looked for afterwards in the output.
+    where = " AND ".join(
+        "NOT (" + " AND ".join(f"{quote(f's{i}')} = {literal(text_of(cell))}" if not is_empty(cell)
+                               else f"{quote(f's{i}')} IS NULL" for i, cell in enumerate(note[:width]))
+        + ")" for note in notes)
     try:
         _write(con, relation, plans, out, strict=True, where=where)
     except duckdb.Error as error:
         log.info("fast path stopped (%s); reading every row", str(error)[:200])
         return None
+    _drop_blank_rows(con, out, plans)
     return _finish(con, sheet, layout, plans, out, [], fast=True)
+
+
+def _drop_blank_rows(con, out: str, plans: list[ColumnPlan]) -> None:
+    """Rewrite ``out`` without the rows whose every column is empty, if it has any (a
+    row of symbols such as ``-`` is not empty: it keeps them in ``_symbols``). The count
+    is all but free: the Parquet statistics rule out row groups with no NULLs."""
+    names = [plan.name for plan in plans]
+    if any(plan.typed and plan.has_symbols for plan in plans):
+        names.append("_symbols")
+    blank = " AND ".join(f"{quote(name)} IS NULL" for name in names)
+    source = f"read_parquet({literal(out)})"
+    if not con.execute(f"SELECT count(*) FROM {source} WHERE {blank}").fetchone()[0]:
+        return
+    kept = out + ".kept"
+    con.execute(f"COPY (SELECT * FROM {source} WHERE NOT ({blank})) TO {literal(kept)} "
+                f"({PARQUET_OPTIONS})")
+    os.replace(kept, out)
 
 
 def _blank_or_note(row: list, width: int) -> bool:
