@@ -3,7 +3,6 @@ JSON/GeoJSON. Layout is not judged here (see :mod:`ingest.layout`)."""
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
@@ -96,29 +95,12 @@ def _as_utf8(path: str, encoding: str, workdir: str) -> str:
     if encoding == "utf-8":
         return path
     target = os.path.join(workdir, "source-utf8.csv")
-    if encoding in transcode.SPLITTABLE:  # Shift_JIS, EUC-JP, UTF-8 with BOM: every core
-        try:
-            transcode.to_utf8(path, encoding, target)
-        except transcode.BadBytes as bad:
-            raise IngestError(_("Line %(line)s or after contains bytes that are not valid "
-                                "%(encoding)s. Save the file again as UTF-8.",
-                                line=bad.line, encoding=encoding)) from None
-        return target
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    line, first = 1, True
-    with open(path, "rb") as source, open(target, "w", encoding="utf-8", newline="") as out:
-        while chunk := source.read(1 << 22):
-            try:
-                text = decoder.decode(chunk)
-            except UnicodeDecodeError:
-                raise IngestError(_("Line %(line)s or after contains bytes that are not valid "
-                                    "%(encoding)s. Save the file again as UTF-8.",
-                                    line=line, encoding=encoding)) from None
-            if first:
-                text, first = text.removeprefix("\ufeff"), False
-            line += text.count("\n")
-            out.write(text)
-        out.write(decoder.decode(b"", final=True))
+    try:
+        transcode.to_utf8(path, encoding, target)
+    except transcode.BadBytes as bad:
+        raise IngestError(_("Line %(line)s or after contains bytes that are not valid "
+                            "%(encoding)s. Save the file again as UTF-8.",
+                            line=bad.line, encoding=encoding)) from None
     return target
 
 

@@ -5,7 +5,8 @@ DuckDB reads only UTF-8 here (its encodings extension is a download), and Python
 codecs hold the GIL, so a 500 MB Shift_JIS file takes ~3 s in one process. In these
 encodings no byte of a multi-byte character is ``\\n``, so the file splits at newlines
 into parts that other processes decode at the same time; the parts are then joined. A
-byte that is not valid in the encoding is reported by its exact line.
+byte that is not valid in the encoding is reported by its exact line. Files in other
+encodings (UTF-16, ISO-2022-JP) stream through one decoder.
 
 Run as ``python -m ingest.transcode SOURCE START END ENCODING TARGET`` for one part; it
 prints ``ok`` or ``bad <offset>``. Only the standard library is imported, so a part
@@ -14,6 +15,7 @@ process starts in a few tens of milliseconds.
 
 from __future__ import annotations
 
+import codecs
 import os
 import subprocess
 import sys
@@ -34,9 +36,12 @@ class BadBytes(Exception):
 
 
 def to_utf8(source: str, encoding: str, target: str, parts: int | None = None) -> None:
-    """Write ``source`` (in ``encoding``, one of :data:`SPLITTABLE`) to ``target`` as
-    UTF-8 without BOM, in ``parts`` processes (default: one per core, for big files).
+    """Write ``source`` (in ``encoding``) to ``target`` as UTF-8 without BOM; encodings
+    of :data:`SPLITTABLE` in ``parts`` processes (default: one per core, for big files).
     Raises :class:`BadBytes`."""
+    if encoding not in SPLITTABLE:  # UTF-16, ISO-2022-JP: bytes of "\n" inside characters
+        _serial_to_utf8(source, encoding, target)
+        return
     size = os.path.getsize(source)
     start = 3 if encoding == "utf-8-sig" and _starts_with_bom(source) else 0
     codec = "utf-8" if encoding == "utf-8-sig" else encoding
@@ -93,6 +98,27 @@ def transcode_part(source: str, begin: int, end: int, codec: str, target: str) -
             out.write(chunk if codec == "utf-8" else text.encode("utf-8"))
             if last:
                 return None
+
+
+def _serial_to_utf8(source: str, encoding: str, target: str) -> None:
+    """One stream through an incremental decoder; a bad byte is placed on the line its
+    chunk starts on (its exact line cannot be told from the bytes)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    line, first = 1, True
+    with open(source, "rb") as handle, open(target, "w", encoding="utf-8", newline="") as out:
+        while chunk := handle.read(CHUNK_BYTES):
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError:
+                raise BadBytes(line) from None
+            if first:
+                text, first = text.removeprefix("\ufeff"), False
+            line += text.count("\n")
+            out.write(text)
+        try:
+            out.write(decoder.decode(b"", final=True))
+        except UnicodeDecodeError:
+            raise BadBytes(line) from None
 
 
 def _starts_with_bom(path: str) -> bool:

@@ -41,3 +41,12 @@ def test_the_first_bad_byte_is_reported_by_its_line(tmp_path, bad_lines):
         transcode.to_utf8(str(source), "cp932", str(tmp_path / "utf8.csv"), parts=4)
     assert bad.value.line == bad_lines[0]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["source.csv", "utf8.csv"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "iso2022_jp"])
+def test_encodings_that_do_not_split_stream_through_one_decoder(tmp_path, encoding):
+    source, target = tmp_path / "source.csv", tmp_path / "utf8.csv"
+    text = TEXT.replace("ｶﾀｶﾅ", "カタカナ")  # ISO-2022-JP has no half-width katakana
+    source.write_text(text, encoding=encoding)
+    transcode.to_utf8(str(source), encoding, str(target), parts=4)
+    assert target.read_bytes() == text.encode("utf-8")
