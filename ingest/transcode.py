@@ -59,11 +59,13 @@ def to_utf8(source: str, encoding: str, target: str, parts: int | None = None) -
         first_bad = next((offset for offset in bad if offset is not None), None)
         if first_bad is not None:
             raise BadBytes(_line_of(source, first_bad))
-        with open(target, "r+b") as out:  # not "ab": the kernel copies into no O_APPEND file
-            out.seek(0, os.SEEK_END)
+        out = os.open(target, os.O_WRONLY)  # not O_APPEND: the kernel copies into no such file
+        try:
+            os.lseek(out, 0, os.SEEK_END)
             for path in paths[1:]:
-                with open(path, "rb") as part:
-                    _append(part, out)
+                _append(path, out)
+        finally:
+            os.close(out)
     finally:
         for worker in workers:
             if worker is not None and worker.poll() is None:
@@ -169,13 +171,19 @@ def _line_of(source: str, offset: int) -> int:
     return lines
 
 
-def _append(part, out) -> None:
-    try:  # in the kernel, without passing the bytes through Python
-        while os.copy_file_range(part.fileno(), out.fileno(), 1 << 30):
+def _append(path: str, out: int) -> None:
+    """Append the file at ``path`` to the open descriptor ``out``."""
+    with open(path, "rb", buffering=0) as part:
+        try:  # in the kernel, without passing the bytes through Python
+            while os.copy_file_range(part.fileno(), out, 1 << 30):
+                pass
+            return
+        except (AttributeError, OSError):  # not Linux, or a file system that cannot
             pass
-    except (AttributeError, OSError):
-        while data := part.read(CHUNK_BYTES):
-            out.write(data)
+        while data := part.read(CHUNK_BYTES):  # on from where the kernel stopped, if it began
+            view = memoryview(data)
+            while view:
+                view = view[os.write(out, view):]
 
 
 if __name__ == "__main__":
