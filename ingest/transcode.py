@@ -152,12 +152,13 @@ def _start_part(source: str, begin: int, end: int, codec: str, target: str):
 
 
 def _finish_part(worker, source: str, begin: int, end: int, codec: str, target: str) -> int | None:
-    answer = worker.communicate()[0].decode().split() if worker is not None else []
-    if worker is not None and worker.returncode == 0 and answer[:1] == ["ok"]:
-        return None
-    if worker is not None and worker.returncode == 0 and answer[:1] == ["bad"]:
-        return int(answer[1])
-    return transcode_part(source, begin, end, codec, target)  # the process failed: do it here
+    if worker is not None:
+        answer = worker.communicate()[0].decode().split()
+        if worker.returncode == 0 and answer[:1] == ["ok"]:
+            return None
+        if worker.returncode == 0 and answer[:1] == ["bad"]:
+            return int(answer[1])
+    return transcode_part(source, begin, end, codec, target)  # no process, or it failed: here
 
 
 def _line_of(source: str, offset: int) -> int:
