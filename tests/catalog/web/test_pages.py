@@ -33,6 +33,22 @@ def test_home_lists_categories_and_recent_open_datasets(client, site):
     assert "庁内の集計" not in html and "限定の調査票" not in html
 
 
+def test_every_asset_a_page_links_is_served(client, site):
+    """Stylesheets, scripts and the icon in the page head resolve (a browser asks for
+    /favicon.ico, a 404, when the page names no icon)."""
+    import re
+
+    _status, html = page(client, "/")
+    head = html.split("</head>")[0]
+    assets = re.findall(r'<(?:link|script)[^>]+(?:href|src)="(/static/[^"]+)"', head)
+    assert any(asset.endswith("favicon.svg") for asset in assets)
+    assert 'rel="icon"' in head
+    for asset in assets:
+        response = client.get(asset)
+        assert response.status_code == 200, asset
+        response.close()
+
+
 def test_search_page_with_facets_and_shareable_url(client, site):
     status, html = page(client, "/dataset?q=人口&tags=人口")
     assert status == 200
