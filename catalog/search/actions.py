@@ -12,7 +12,9 @@ from catalog.api.errors import SearchQueryError
 from catalog.api.registry import action
 from catalog.api.validation import as_bool, as_int, as_list
 from catalog.datasets.actions import show_dataset
+from catalog.datasets.licenses import get_license
 from catalog.datasets.models import Dataset
+from catalog.datasets.vocabularies import get_frequency
 from catalog.groups.models import Group
 from catalog.organizations.models import Organization
 from catalog.search import search_index
@@ -85,6 +87,12 @@ def build_query(data: dict, context: Context | None = None) -> SearchQuery:
 
 
 def _display_names(context: Context, field: str, values: list[str]) -> dict[str, str]:
+    """Facet values as people read them (CKAN: titles of organizations, groups and
+    licences); Japanese, like the titles themselves."""
+    if field == "license_id":
+        return {value: found.title for value in values if (found := get_license(value))}
+    if field == "frequency":
+        return {value: found.label for value in values if (found := get_frequency(value))}
     model = {"organization": Organization, "groups": Group}.get(field)
     if model is None or not values:
         return {}

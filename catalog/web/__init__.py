@@ -26,6 +26,26 @@ def access_label(level: str | None) -> str:
     return labels.get(level or "", "")
 
 
+def license_label(license_id: str | None) -> str:
+    """A licence's title in the page's language (its id when it is not in the register)."""
+    from catalog.datasets.licenses import get_license
+
+    found = get_license(license_id)
+    if found is None:
+        return license_id or ""
+    return found.title_en if str(get_locale()) == "en" else found.title
+
+
+def frequency_label(code: str | None) -> str:
+    """An update frequency in the page's language (the code when it is not known)."""
+    from catalog.datasets.vocabularies import get_frequency
+
+    found = get_frequency(code)
+    if found is None:
+        return code or ""
+    return found.label_en if str(get_locale()) == "en" else found.label
+
+
 def format_iso_date(value: str | None) -> str:
     if not value:
         return ""
@@ -55,6 +75,8 @@ def init_app(app: Flask) -> None:
         markdown=render_markdown,
         summary=plain_summary,
         access_label=access_label,
+        license_label=license_label,
+        frequency_label=frequency_label,
         date=format_iso_date,
         highlight=highlight,
         legal_basis_label=lambda code: legal_basis_label(code, str(get_locale())),

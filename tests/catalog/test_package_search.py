@@ -34,6 +34,24 @@ def test_result_shape_is_ckans(client, catalog):
     assert body["facets"]["tags"]["人口"] == 2
 
 
+def test_licence_and_frequency_facets_name_their_values(client, catalog):
+    """As CKAN does for licences: the facet item's display_name is the licence title
+    (the register's Japanese title), and the same for update frequencies."""
+    from catalog.datasets.licenses import get_license
+
+    make_dataset(catalog[0], name="geppo", title="推計人口（月報）", license_id="CC-BY-4.0",
+                 frequency="monthly")
+    body = result(client, "package_search", _method="GET",
+                  **{"facet.field": '["license_id","frequency"]'})
+    licences = {item["name"]: item["display_name"]
+                for item in body["search_facets"]["license_id"]["items"]}
+    assert licences == {"CC-BY-4.0": get_license("CC-BY-4.0").title,
+                        "PDL-1.0": get_license("PDL-1.0").title}
+    assert licences["CC-BY-4.0"] != "CC-BY-4.0"
+    assert body["search_facets"]["frequency"]["items"] == [
+        {"name": "monthly", "display_name": "毎月", "count": 1}]
+
+
 def test_filters_quoted_values_ranges_and_boolean_operators(client, catalog):
     def names(**params):
         return sorted(d["name"] for d in result(client, "package_search", **params)["results"])

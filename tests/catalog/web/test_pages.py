@@ -57,6 +57,18 @@ def test_search_page_with_facets_and_shareable_url(client, site):
     assert 'aria-current="true"' in html  # the selected facet is marked
 
 
+def test_licence_and_frequency_facets_read_in_the_page_language(client, site):
+    make_dataset(site, name="geppo", title="推計人口（月報）", license_id="CC-BY-4.0",
+                 frequency="monthly")
+    _status, html = page(client, "/dataset")
+    facets = html.split('class="facets"')[1].split("</aside>")[0]
+    assert "クリエイティブ・コモンズ 表示 4.0 国際" in facets and "毎月" in facets
+    assert "monthly" not in facets.replace("frequency=monthly", "")
+    _status, html = page(client, "/dataset?lang=en")
+    facets = html.split('class="facets"')[1].split("</aside>")[0]
+    assert "Creative Commons Attribution 4.0" in facets and "Monthly" in facets
+
+
 def test_dataset_page_renders_sanitised_markdown_and_attribution(client, site):
     status, html = page(client, "/dataset/jinkou")
     assert status == 200
