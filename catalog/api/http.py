@@ -19,6 +19,8 @@ from catalog.api.registry import get_action
 log = logging.getLogger(__name__)
 
 blueprint = Blueprint("api", __name__)
+# Flask answers HEAD with the GET view: a HEAD is read like a GET, and never writes.
+SAFE_METHODS = ("GET", "HEAD")
 
 
 @blueprint.route("/api/<int:version>", methods=["GET"])
@@ -38,7 +40,7 @@ def call(name: str, version: int = 3):
             raise BadRequest(_("Bad request - API version not supported: %(v)s", v=version))
         if spec is None:
             raise BadRequest(_("Bad request - Action name not known: %(name)s", name=name))
-        if request.method == "GET" and not spec.read_only:
+        if request.method in SAFE_METHODS and not spec.read_only:
             raise BadRequest(
                 _("Bad request - Action %(name)s can only be called with POST", name=name)
             )
@@ -97,8 +99,9 @@ def _has_nul(value) -> bool:
 
 
 def _parse_request_data() -> dict:
-    """The data_dict: query string for GET, else JSON body, or form fields plus files."""
-    if request.method == "GET":
+    """The data_dict: query string for GET (and HEAD), else JSON body, or form fields
+    plus files."""
+    if request.method in SAFE_METHODS:
         return _flatten(request.args)
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         data = _flatten(request.form)

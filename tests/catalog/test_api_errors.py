@@ -58,6 +58,19 @@ def test_write_action_refuses_get(client):
     assert "POST" in response.get_json()["error"]["message"]
 
 
+def test_head_reads_like_get_and_never_writes(client):
+    """Link checkers and `curl -I` send HEAD: it takes its parameters from the query
+    string, like GET, and a write action refuses it even with a token and a body."""
+    organization = make_org("tokei")
+    token = make_token(make_user("sysadmin-user", sysadmin=True))
+    assert client.head("/api/3/action/help_show?name=package_search").status_code == 200
+    response = client.head("/api/3/action/package_create", headers={"Authorization": token},
+                           json={"name": "via-head", "owner_org": organization.id})
+    assert response.status_code == 400
+    status, _body = call(client, "package_show", id="via-head")
+    assert status == 404
+
+
 def test_anonymous_write_is_an_authorization_error(client):
     organization = make_org("tokei")
     status, body = call(client, "package_create", name="x1", owner_org=organization.name)
