@@ -38,7 +38,7 @@ def safe_next(target: str | None) -> str:
 
 @blueprint.route("/user/login", methods=["GET", "POST"])
 def login():
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD (which must never write)
         return render_template("account/login.html", next=request.args.get("next", ""))
     name = request.form.get("username", "").strip()[:254]
     password = request.form.get("password", "")[:1000]

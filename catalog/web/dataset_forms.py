@@ -58,7 +58,7 @@ def _render(template_data: dict, errors: dict | None = None, status: int = 200):
 def create():
     if not can(current_principal(), Action.CREATE_DATASET):
         abort(403)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD (which must never write)
         defaults = {"access_level": AccessLevel.INTERNAL.value,
                     "owner_org": request.args.get("organization", "")}
         return _render({"form": defaults, "dataset": None})
@@ -82,7 +82,7 @@ def create():
 @signin_required
 def edit(reference: str):
     dataset = _editable(reference)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD (which must never write)
         form = {key: dataset.get(key) or "" for key in TEXT_FIELDS}
         form["owner_org"] = dataset["organization"]["name"]
         form["tag_string"] = ", ".join(tag["name"] for tag in dataset["tags"])
@@ -105,7 +105,7 @@ def add_resource(reference: str):
     dataset = _editable(reference)
     form = {key: request.form.get(key, "").strip()
             for key in ("name", "description", "url", "format", "access_level")}
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD (which must never write)
         return render_template("dataset_forms/resource.html", dataset=dataset, form=form,
                                errors={}, levels=list(AccessLevel))
     data = {"package_id": dataset["id"], **form}

@@ -89,3 +89,21 @@ def test_readers_who_may_not_edit_get_403(client):
     response = client.post("/dataset/new", data={"title": "x", "owner_org": "tokei",
                                                  "csrf_token": token})
     assert response.status_code == 403
+
+
+def test_head_on_a_form_page_changes_nothing(client, db):
+    """HEAD is answered by the GET view (Flask): it shows the form and never saves, even
+    with a form body (CSRF protection does not look at HEAD requests)."""
+    import sqlalchemy as sa
+
+    _editor(client)
+    post_form(client, "/dataset/new", {"title": "内部集計", "name": "naibu",
+                                       "owner_org": "tokei", "access_level": "internal"},
+              content_type="multipart/form-data")
+    before = db.execute(sa.text("SELECT count(*) FROM datasets")).scalar()
+    body = {"title": "HEAD で変更", "name": "via-head", "owner_org": "tokei",
+            "access_level": "internal"}
+    for url in ("/dataset/new", "/dataset/naibu/edit", "/dataset/naibu/resource/new"):
+        assert client.head(url, data=body).status_code == 200, url
+    assert db.execute(sa.text("SELECT count(*) FROM datasets")).scalar() == before
+    assert 'value="内部集計"' in client.get("/dataset/naibu/edit").get_data(as_text=True)
