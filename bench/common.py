@@ -69,13 +69,14 @@ def peak_rss_mb() -> float:
 
 def measure(code: str, *args: str) -> dict:
     """Run ``code`` (a Python snippet defining ``run(*args)``) in a fresh process; returns
-    its wall time, CPU time (user + system, all threads of the process) and peak RSS, so
+    its wall time, CPU time (user + system, all threads of the process and of the
+    processes it started and waited for, such as transcoders) and peak RSS, so
     that each figure is measured alone. On a machine shared with other work the CPU time
     moves less than the wall time."""
     program = (
         "import json, resource, sys, time\nfrom bench.common import peak_rss_mb\n" + code +
-        "\ndef _cpu():\n    usage = resource.getrusage(resource.RUSAGE_SELF)\n"
-        "    return usage.ru_utime + usage.ru_stime\n"
+        "\ndef _cpu():\n    return sum(u.ru_utime + u.ru_stime for u in (resource.getrusage(resource.RUSAGE_SELF),"
+        " resource.getrusage(resource.RUSAGE_CHILDREN)))\n"
         "start, cpu_start = time.perf_counter(), _cpu()\nextra = run(*sys.argv[1:])\n"
         "print('BENCH-RESULT ' + json.dumps({'seconds': time.perf_counter() - start, 'extra': extra,"
         " 'cpu_seconds': _cpu() - cpu_start,"
