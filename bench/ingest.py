@@ -9,13 +9,15 @@ Shift_JIS copy, then times, each in a fresh process so peak memory is its own:
   zstd, Table Schema, statistics, machine-readability report);
 - DuckDB raw: ``COPY (SELECT * FROM read_csv(file)) TO parquet (zstd)``. DuckDB reads no
   Shift_JIS without its downloadable encodings extension, so for that copy the baseline
-  is the transcode to UTF-8 that ours uses (:mod:`ingest.transcode`, one process per
-  core) plus the same read_csv;
+  is the transcode to UTF-8 that ours uses (:mod:`ingest.transcode`: glibc's iconv, or
+  Python's codec where iconv is missing or differs, one process per core) plus the same
+  read_csv;
 - PostgreSQL: ``COPY`` into an all-text table (what CKAN's xloader does).
 
 Targets on a 2-core machine: ours within 1.5x of DuckDB raw, at least 2x faster than
 COPY, peak RSS under 1 GB. Each line says whether its target is met. CPU seconds (all
-threads) are printed beside wall seconds: other work on a shared machine moves them less.
+threads, and the transcoder processes) are printed beside wall seconds: other work on a
+shared machine moves them less.
 COPY's work happens in the PostgreSQL server, so it has no CPU figure here.
 """
 

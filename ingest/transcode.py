@@ -8,6 +8,11 @@ into parts that other processes decode at the same time; the parts are then join
 byte that is not valid in the encoding is reported by its exact line. Files in other
 encodings (UTF-16, ISO-2022-JP) stream through one decoder.
 
+CP932 parts go through the C library's ``iconv`` (glibc's decodes 2.5 times as fast as
+Python's codec) when it decodes every CP932 character exactly as Python does, which is
+checked once per process; a part it refuses (a bad byte, or one of the five single bytes
+only Python maps) is decoded again by Python, so the text and the errors are Python's.
+
 Run as ``python -m ingest.transcode SOURCE START END ENCODING TARGET`` for one part; it
 prints ``ok`` or ``bad <offset>``. Only the standard library is imported, so a part
 process starts in a few tens of milliseconds.
@@ -16,9 +21,12 @@ process starts in a few tens of milliseconds.
 from __future__ import annotations
 
 import codecs
+import functools
 import os
+import shutil
 import subprocess
 import sys
+import threading
 
 # Encodings whose multi-byte characters never contain the byte "\n".
 SPLITTABLE = {"cp932", "shift_jis", "euc_jp", "utf-8-sig", "utf-8"}
@@ -51,11 +59,15 @@ def to_utf8(source: str, encoding: str, target: str, parts: int | None = None) -
     paths = [target] + [f"{target}.part{i}" for i in range(1, len(bounds))]
     workers = []
     try:
-        workers = [_start_part(source, begin, end, codec, path)
-                   for (begin, end), path in zip(bounds[1:], paths[1:])]
-        bad = [transcode_part(source, *bounds[0], codec, paths[0])]
-        bad += [_finish_part(worker, source, begin, end, codec, path)
-                for worker, (begin, end), path in zip(workers, bounds[1:], paths[1:])]
+        iconv = _iconv_command() if codec == "cp932" else None
+        if iconv:
+            bad = _iconv_parts(iconv, source, bounds, paths)
+        else:
+            workers = [_start_part(source, begin, end, codec, path)
+                       for (begin, end), path in zip(bounds[1:], paths[1:])]
+            bad = [transcode_part(source, *bounds[0], codec, paths[0])]
+            bad += [_finish_part(worker, source, begin, end, codec, path)
+                    for worker, (begin, end), path in zip(workers, bounds[1:], paths[1:])]
         first_bad = next((offset for offset in bad if offset is not None), None)
         if first_bad is not None:
             raise BadBytes(_line_of(source, first_bad))
@@ -159,6 +171,104 @@ def _finish_part(worker, source: str, begin: int, end: int, codec: str, target: 
         if worker.returncode == 0 and answer[:1] == ["bad"]:
             return int(answer[1])
     return transcode_part(source, begin, end, codec, target)  # no process, or it failed: here
+
+
+# --- CP932 through iconv -------------------------------------------------------------
+
+
+def _iconv_command() -> list[str] | None:
+    """The iconv command for CP932 -> UTF-8, or None when there is no iconv or it does
+    not decode CP932 as Python does."""
+    found = shutil.which("iconv")
+    return [found, "-f", "CP932", "-t", "UTF-8"] if found and _agrees_with_python(found) else None
+
+
+@functools.lru_cache(maxsize=4)
+def _agrees_with_python(iconv: str) -> bool:
+    """Whether ``iconv`` decodes every character of CP932 (9,795 of them, one per line)
+    to what Python's codec does. iconv implementations differ on a few (〜, ＼, NEC and
+    IBM extensions, the user-defined area); glibc's and Python's agree on all."""
+    characters = []
+    for lead in [None, *range(0x81, 0xA0), *range(0xE0, 0xFD)]:
+        for trail in range(0x100):
+            data = bytes([trail]) if lead is None else bytes([lead, trail])
+            try:
+                text = data.decode("cp932")
+            except UnicodeDecodeError:
+                continue
+            if len(text) == 1 and text not in "\r\n" and data not in PYTHON_ONLY_BYTES:
+                characters.append((data, text))
+    try:
+        done = subprocess.run([iconv, "-f", "CP932", "-t", "UTF-8"], capture_output=True,
+                              input=b"\n".join(data for data, _text in characters), timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and done.stdout == "\n".join(
+        text for _data, text in characters).encode("utf-8")
+
+
+# Single bytes Python's cp932 maps (to U+0080, U+F8F0..U+F8F3) and glibc's iconv refuses.
+PYTHON_ONLY_BYTES = {b"\x80", b"\xa0", b"\xfd", b"\xfe", b"\xff"}
+
+
+def _iconv_parts(iconv: list[str], source: str, bounds: list[tuple[int, int]],
+                 paths: list[str]) -> list[int | None]:
+    """Decode each part in its own iconv process, fed by the kernel; a part iconv refuses
+    is decoded again by :func:`transcode_part`. The offset of each part's first bad byte."""
+    processes: list[subprocess.Popen] = []
+    feeders: list[threading.Thread] = []
+    descriptor = os.open(source, os.O_RDONLY)
+    try:
+        for (begin, end), path in zip(bounds, paths):
+            with open(path, "wb") as out:
+                process = subprocess.Popen(iconv, stdin=subprocess.PIPE, stdout=out,
+                                           stderr=subprocess.DEVNULL)
+            processes.append(process)
+            feeder = threading.Thread(target=_feed, args=(descriptor, begin, end, process.stdin),
+                                      daemon=True)
+            feeder.start()
+            feeders.append(feeder)
+        refused = []
+        for process, feeder in zip(processes, feeders):
+            feeder.join()
+            refused.append(process.wait() != 0)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        os.close(descriptor)
+    return [transcode_part(source, begin, end, "cp932", path) if refused_part else None
+            for refused_part, (begin, end), path in zip(refused, bounds, paths)]
+
+
+def _feed(descriptor: int, begin: int, end: int, pipe) -> None:
+    """Write bytes ``[begin, end)`` of the open file ``descriptor`` into ``pipe``, then
+    close it. Stops quietly when the reader has gone (iconv stops at a bad byte)."""
+    offset = begin
+    try:
+        try:  # in the kernel, without passing the bytes through Python
+            while offset < end:
+                sent = os.sendfile(pipe.fileno(), descriptor, offset, min(end - offset, 1 << 24))
+                if not sent:
+                    break
+                offset += sent
+        except (AttributeError, OSError) as error:
+            if isinstance(error, BrokenPipeError):
+                return
+            while offset < end:  # on from where the kernel stopped, if it began
+                data = os.pread(descriptor, min(end - offset, CHUNK_BYTES), offset)
+                if not data:
+                    break
+                pipe.write(data)
+                offset += len(data)
+    except BrokenPipeError:
+        pass
+    finally:
+        try:
+            pipe.close()
+        except BrokenPipeError:
+            pass
 
 
 def _line_of(source: str, offset: int) -> int:

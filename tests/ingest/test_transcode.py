@@ -3,6 +3,10 @@ a bad byte is reported on its own line whichever part it falls in."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+
 import pytest
 
 from ingest import transcode
@@ -50,3 +54,54 @@ def test_encodings_that_do_not_split_stream_through_one_decoder(tmp_path, encodi
     source.write_text(text, encoding=encoding)
     transcode.to_utf8(str(source), encoding, str(target), parts=4)
     assert target.read_bytes() == text.encode("utf-8")
+
+
+def _every_cp932_character() -> str:
+    """Every character CP932 has (single bytes, JIS X 0208, NEC and IBM extensions, the
+    user-defined area), one per line, with the bytes only Python maps (0x80, 0xA0, 0xFD-FF)."""
+    characters = []
+    for lead in [None, *range(0x81, 0xA0), *range(0xE0, 0xFD)]:
+        for trail in range(0x100):
+            try:
+                text = (bytes([trail]) if lead is None else bytes([lead, trail])).decode("cp932")
+            except UnicodeDecodeError:
+                continue
+            if len(text) == 1 and text not in "\r\n":
+                characters.append(text)
+    return "".join(f"{i},{c}\n" for i, c in enumerate(characters)) * 20
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="glibc's iconv is what Linux has")
+def test_glibc_iconv_decodes_cp932_parts_as_python_does(tmp_path):
+    assert transcode._iconv_command() is not None  # so the next lines test the iconv path
+    text = _every_cp932_character()
+    source, target = tmp_path / "source.csv", tmp_path / "utf8.csv"
+    source.write_bytes(text.encode("cp932"))
+    transcode.to_utf8(str(source), "cp932", str(target), parts=3)
+    assert target.read_bytes() == text.encode("utf-8")
+
+
+def test_without_iconv_python_decodes(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert transcode._iconv_command() is None
+    text = _every_cp932_character()
+    source, target = tmp_path / "source.csv", tmp_path / "utf8.csv"
+    source.write_bytes(text.encode("cp932"))
+    transcode.to_utf8(str(source), "cp932", str(target), parts=2)
+    assert target.read_bytes() == text.encode("utf-8")
+
+
+def test_an_iconv_that_decodes_differently_is_not_used(tmp_path, monkeypatch):
+    """An iconv that, say, maps 〜 (0x8160) to U+301C instead of U+FF5E would change the
+    data: only one that agrees with Python on every character is used."""
+    fake = tmp_path / "bin" / "iconv"
+    fake.parent.mkdir()
+    real = shutil.which("iconv") or "false"
+    fake.write_text(f"#!/bin/sh\n{real} \"$@\" | sed 's/\uff5e/\u301c/g'\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    assert transcode._iconv_command() is None
+    source, target = tmp_path / "source.csv", tmp_path / "utf8.csv"
+    source.write_bytes("値\n〜\n".encode("cp932") * 1000)
+    transcode.to_utf8(str(source), "cp932", str(target), parts=2)
+    assert target.read_text(encoding="utf-8") == "値\n～\n" * 1000
