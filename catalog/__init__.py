@@ -71,6 +71,14 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
         JSON_AS_ASCII=False,
     )
     app.config.update({k: v for k, v in overrides.items() if k.isupper()})
+    if settings.trusted_proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Behind reverse proxies every request comes from the nearest proxy: the client's
+        # address (audit log, sign-in throttle, spam keys) and scheme are what the trusted
+        # proxies put in X-Forwarded-For / -Proto. Untrusted, those headers are ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,
+                                x_proto=settings.trusted_proxies)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     db.init_app(app)

@@ -35,6 +35,7 @@ class Settings:
     duckdb_memory_limit: str
     mail_url: str
     mail_from: str
+    trusted_proxies: int
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -65,6 +66,7 @@ class Settings:
             duckdb_memory_limit=env.get("CATALOG_DUCKDB_MEMORY_LIMIT") or "512MB",
             mail_url=env.get("CATALOG_MAIL_URL", ""),
             mail_from=env.get("CATALOG_MAIL_FROM") or "catalog@localhost",
+            trusted_proxies=_count(env, "CATALOG_TRUSTED_PROXIES"),
         )
 
     def with_overrides(self, overrides: Mapping[str, object]) -> "Settings":
@@ -74,6 +76,13 @@ class Settings:
         if unknown:
             raise TypeError(f"unknown settings: {sorted(unknown)}")
         return replace(self, **overrides)
+
+
+def _count(env: Mapping[str, str], name: str) -> int:
+    value = (env.get(name) or "0").strip()
+    if not value.isdigit():
+        raise ValueError(f"{name} must be a whole number of 0 or more, not {value!r}")
+    return int(value)
 
 
 def _flag(value: str) -> bool:

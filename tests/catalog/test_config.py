@@ -15,6 +15,7 @@ def test_embedded_defaults(tmp_path):
     assert settings.datastore_sql_timeout == 10 and settings.datastore_sql_max_rows == 32000
     assert settings.duckdb_memory_limit == "512MB"
     assert settings.mail_url == "" and settings.mail_from == "catalog@localhost"
+    assert settings.trusted_proxies == 0  # X-Forwarded-* ignored unless a proxy is named
     # A secret is generated once and kept, so sessions survive restarts.
     again = Settings.from_env({"CATALOG_INSTANCE_DIR": str(tmp_path / "instance")})
     assert len(settings.secret_key) > 40 and again.secret_key == settings.secret_key
@@ -39,6 +40,7 @@ def test_everything_is_configurable(tmp_path):
         "CATALOG_DUCKDB_MEMORY_LIMIT": "1GB",
         "CATALOG_MAIL_URL": "smtp://mail.pref.fukuoka.example:587?starttls=true",
         "CATALOG_MAIL_FROM": "opendata@pref.fukuoka.example",
+        "CATALOG_TRUSTED_PROXIES": "1",
     })
     assert settings.database_url.startswith("postgresql")
     assert settings.storage_url == "s3://bucket/prefix"
@@ -53,3 +55,11 @@ def test_everything_is_configurable(tmp_path):
     assert settings.duckdb_memory_limit == "1GB"
     assert settings.mail_url == "smtp://mail.pref.fukuoka.example:587?starttls=true"
     assert settings.mail_from == "opendata@pref.fukuoka.example"
+    assert settings.trusted_proxies == 1
+
+
+def test_a_proxy_count_that_is_not_a_number_is_refused(tmp_path):
+    import pytest
+
+    with pytest.raises(ValueError, match="CATALOG_TRUSTED_PROXIES"):
+        Settings.from_env({"CATALOG_INSTANCE_DIR": str(tmp_path), "CATALOG_TRUSTED_PROXIES": "yes"})

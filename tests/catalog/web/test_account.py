@@ -78,6 +78,33 @@ def test_too_many_failures_lock_the_account_even_with_the_right_password(app, cl
     assert audit_events(db, event="sign_in_failed")[-1].details["reason"] == "throttled"
 
 
+def test_behind_a_trusted_proxy_the_throttle_and_audit_see_the_client(app, db):
+    """All requests reach the catalog from its proxy: with CATALOG_TRUSTED_PROXIES=1 the
+    client's own address (X-Forwarded-For) is what the sign-in throttle counts and the
+    audit log records, so one client's failures do not lock out everyone else. Without
+    it the header is ignored: a client cannot pick the address it is recorded under."""
+    from access_control.signin.models import LoginAttempt
+
+    make_user("tanaka")
+    proxied = create_app({"instance_dir": app.config["SETTINGS"].instance_dir,
+                          "database_url": app.config["SETTINGS"].database_url,
+                          "secret_key": "test-secret", "trusted_proxies": 1, "TESTING": True})
+    try:
+        client = proxied.test_client()
+        client.environ_base["REMOTE_ADDR"] = "10.0.0.2"  # the proxy
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = "198.51.100.7"
+        assert sign_in(client, "tanaka", "guess").status_code == 401
+    finally:
+        proxied.extensions["db_engine"].dispose()
+    direct = app.test_client()
+    direct.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.9"  # forged: not trusted
+    assert sign_in(direct, "tanaka", "guess").status_code == 401
+    addresses = [attempt.remote_addr for attempt in db.query(LoginAttempt).order_by(LoginAttempt.attempted_at)]
+    assert addresses == ["198.51.100.7", "127.0.0.1"]
+    assert [event.remote_addr for event in audit_events(db, event="sign_in_failed")] == [
+        "198.51.100.7", "127.0.0.1"]
+
+
 def test_next_must_stay_on_the_site(client):
     make_user("tanaka")
     for target, expected in (("/dataset?q=x", "/dataset?q=x"), ("//evil.example/", "/"),
