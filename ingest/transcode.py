@@ -185,9 +185,10 @@ def _iconv_command() -> list[str] | None:
 
 @functools.lru_cache(maxsize=4)
 def _agrees_with_python(iconv: str) -> bool:
-    """Whether ``iconv`` decodes every character of CP932 (9,795 of them, one per line)
-    to what Python's codec does. iconv implementations differ on a few (〜, ＼, NEC and
-    IBM extensions, the user-defined area); glibc's and Python's agree on all."""
+    """Whether ``iconv`` decodes every CP932 character (all 9,800 but the line breaks
+    and :data:`PYTHON_ONLY_BYTES`, one per line) to what Python's codec does. iconv
+    implementations differ on a few (〜, ＼, NEC and IBM extensions, the user-defined
+    area); glibc's and Python's agree on all."""
     characters = []
     for lead in [None, *range(0x81, 0xA0), *range(0xE0, 0xFD)]:
         for trail in range(0x100):
@@ -244,7 +245,8 @@ def _iconv_parts(iconv: list[str], source: str, bounds: list[tuple[int, int]],
 
 def _feed(descriptor: int, begin: int, end: int, pipe) -> None:
     """Write bytes ``[begin, end)`` of the open file ``descriptor`` into ``pipe``, then
-    close it. Stops quietly when the reader has gone (iconv stops at a bad byte)."""
+    close it. Stops quietly when the reader has gone (iconv stops at a bad byte, and its
+    exit status tells)."""
     offset = begin
     try:
         try:  # in the kernel, without passing the bytes through Python
@@ -253,10 +255,10 @@ def _feed(descriptor: int, begin: int, end: int, pipe) -> None:
                 if not sent:
                     break
                 offset += sent
-        except (AttributeError, OSError) as error:
-            if isinstance(error, BrokenPipeError):
-                return
-            while offset < end:  # on from where the kernel stopped, if it began
+        except BrokenPipeError:
+            raise
+        except (AttributeError, OSError):  # no sendfile here: on from where it stopped
+            while offset < end:
                 data = os.pread(descriptor, min(end - offset, CHUNK_BYTES), offset)
                 if not data:
                     break

@@ -105,3 +105,19 @@ def test_an_iconv_that_decodes_differently_is_not_used(tmp_path, monkeypatch):
     source.write_bytes("値\n〜\n".encode("cp932") * 1000)
     transcode.to_utf8(str(source), "cp932", str(target), parts=2)
     assert target.read_text(encoding="utf-8") == "値\n～\n" * 1000
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/cmdline"), reason="needs Linux's /proc")
+def test_a_part_the_kernel_cannot_send_is_fed_through_python():
+    """sendfile refuses some files (here /proc/self/cmdline; on macOS every pipe): the
+    feeder then reads and writes the same byte range itself."""
+    descriptor = os.open("/proc/self/cmdline", os.O_RDONLY)
+    reader, writer = os.pipe()
+    try:
+        whole = os.pread(descriptor, 1 << 16, 0)
+        assert len(whole) > 10
+        transcode._feed(descriptor, 3, len(whole) - 2, os.fdopen(writer, "wb"))
+        with os.fdopen(reader, "rb") as received:
+            assert received.read() == whole[3:-2]
+    finally:
+        os.close(descriptor)
