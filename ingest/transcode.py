@@ -183,12 +183,9 @@ def _iconv_command() -> list[str] | None:
     return [found, "-f", "CP932", "-t", "UTF-8"] if found and _agrees_with_python(found) else None
 
 
-@functools.lru_cache(maxsize=4)
-def _agrees_with_python(iconv: str) -> bool:
-    """Whether ``iconv`` decodes every CP932 character (all 9,800 but the line breaks
-    and :data:`PYTHON_ONLY_BYTES`, one per line) to what Python's codec does. iconv
-    implementations differ on a few (〜, ＼, NEC and IBM extensions, the user-defined
-    area); glibc's and Python's agree on all."""
+def cp932_characters() -> list[tuple[bytes, str]]:
+    """Every CP932 character as (bytes, text): single bytes, JIS X 0208, the NEC and IBM
+    extensions and the user-defined area, as Python's codec decodes them (9,800)."""
     characters = []
     for lead in [None, *range(0x81, 0xA0), *range(0xE0, 0xFD)]:
         for trail in range(0x100):
@@ -197,8 +194,19 @@ def _agrees_with_python(iconv: str) -> bool:
                 text = data.decode("cp932")
             except UnicodeDecodeError:
                 continue
-            if len(text) == 1 and text not in "\r\n" and data not in PYTHON_ONLY_BYTES:
+            if len(text) == 1:
                 characters.append((data, text))
+    return characters
+
+
+@functools.lru_cache(maxsize=4)
+def _agrees_with_python(iconv: str) -> bool:
+    """Whether ``iconv`` decodes every CP932 character (but the line breaks and
+    :data:`PYTHON_ONLY_BYTES`, one per line) to what Python's codec does. iconv
+    implementations differ on a few (〜, ＼, NEC and IBM extensions, the user-defined
+    area); glibc's and Python's agree on all."""
+    characters = [(data, text) for data, text in cp932_characters()
+                  if text not in "\r\n" and data not in PYTHON_ONLY_BYTES]
     try:
         done = subprocess.run([iconv, "-f", "CP932", "-t", "UTF-8"], capture_output=True,
                               input=b"\n".join(data for data, _text in characters), timeout=30)

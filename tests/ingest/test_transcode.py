@@ -57,37 +57,26 @@ def test_encodings_that_do_not_split_stream_through_one_decoder(tmp_path, encodi
 
 
 def _every_cp932_character() -> str:
-    """Every character CP932 has (single bytes, JIS X 0208, NEC and IBM extensions, the
-    user-defined area), one per line, with the bytes only Python maps (0x80, 0xA0, 0xFD-FF)."""
-    characters = []
-    for lead in [None, *range(0x81, 0xA0), *range(0xE0, 0xFD)]:
-        for trail in range(0x100):
-            try:
-                text = (bytes([trail]) if lead is None else bytes([lead, trail])).decode("cp932")
-            except UnicodeDecodeError:
-                continue
-            if len(text) == 1 and text not in "\r\n":
-                characters.append(text)
+    """Every character CP932 has, one per line, with the bytes only Python maps (0x80,
+    0xA0, 0xFD-FF: glibc's iconv refuses them, so their parts go back to Python)."""
+    characters = [text for _data, text in transcode.cp932_characters() if text not in "\r\n"]
     return "".join(f"{i},{c}\n" for i, c in enumerate(characters)) * 20
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="glibc's iconv is what Linux has")
-def test_glibc_iconv_decodes_cp932_parts_as_python_does(tmp_path):
-    assert transcode._iconv_command() is not None  # so the next lines test the iconv path
+@pytest.mark.parametrize("iconv_on_path", [True, False])
+def test_every_cp932_character_decodes_as_python_does(tmp_path, monkeypatch, iconv_on_path):
+    """Through glibc's iconv where Linux has it, through Python without one."""
+    if iconv_on_path:
+        if sys.platform != "linux":
+            pytest.skip("glibc's iconv is what Linux has")
+        assert transcode._iconv_command() is not None  # so this tests the iconv path
+    else:
+        monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+        assert transcode._iconv_command() is None
     text = _every_cp932_character()
     source, target = tmp_path / "source.csv", tmp_path / "utf8.csv"
     source.write_bytes(text.encode("cp932"))
     transcode.to_utf8(str(source), "cp932", str(target), parts=3)
-    assert target.read_bytes() == text.encode("utf-8")
-
-
-def test_without_iconv_python_decodes(tmp_path, monkeypatch):
-    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    assert transcode._iconv_command() is None
-    text = _every_cp932_character()
-    source, target = tmp_path / "source.csv", tmp_path / "utf8.csv"
-    source.write_bytes(text.encode("cp932"))
-    transcode.to_utf8(str(source), "cp932", str(target), parts=2)
     assert target.read_bytes() == text.encode("utf-8")
 
 
