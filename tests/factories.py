@@ -50,10 +50,12 @@ def context_for(user: User | None) -> Context:
 
 
 @in_app_context
-def make_org(name: str | None = None, title: str = "", parent: Organization | None = None):
+def make_org(name: str | None = None, title: str = "", parent: Organization | None = None,
+             description: str = ""):
     db = database.session()
     name = name or f"org-{next(_counter)}"
-    organization = Organization(name=name, title=title or name, parent=parent)
+    organization = Organization(name=name, title=title or name, parent=parent,
+                                description=description)
     db.add(organization)
     db.commit()
     return organization

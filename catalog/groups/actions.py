@@ -8,8 +8,9 @@ from flask_babel import gettext as _
 from access_control.policy import Action, can, visibility
 from catalog.api.context import Context
 from catalog.api.errors import NotAuthorized, NotFound
+from catalog.api.listing import sort_and_page
 from catalog.api.registry import action
-from catalog.api.validation import as_bool, as_int, require
+from catalog.api.validation import as_bool, require
 from catalog.datasets.models import Dataset, dataset_groups
 from catalog.datasets.schema import Errors
 from catalog.groups.dictization import group_dict
@@ -45,17 +46,13 @@ def group_list(context: Context, data: dict) -> list:
     """Active groups (categories): names, or dicts with ``all_fields``.
 
     :param all_fields: dicts with package_count (datasets the caller may read)
-    :param sort: "name asc" (default), "title asc" or "package_count desc"
+    :param q: only those with this text in their name, title or description
+    :param sort: "title asc" (default), "name", "title" or "package_count", asc or desc
     :param limit, offset: paging
     """
     groups = list(context.db.scalars(sa.select(Group).where(Group.state == "active")))
     counts = group_counts(context)
-    key, _space, direction = str(data.get("sort") or "name asc").lower().partition(" ")
-    sort_key = {"title": lambda g: g.title or g.name,
-                "package_count": lambda g: counts.get(g.id, 0)}.get(key, lambda g: g.name)
-    groups.sort(key=sort_key, reverse=direction == "desc")
-    offset = as_int(data, "offset", 0)
-    groups = groups[offset: offset + as_int(data, "limit", 1000, minimum=1)]
+    groups = sort_and_page(groups, data, counts)
     if not as_bool(data.get("all_fields")):
         return [group.name for group in groups]
     return [group_dict(group, counts.get(group.id, 0)) for group in groups]

@@ -9,17 +9,21 @@ from access_control.policy import Action, can, visibility
 from access_control.roles import OrgRole
 from catalog.api.context import Context
 from catalog.api.errors import NotAuthorized, NotFound, ValidationError
+from catalog.api.listing import sort_and_page
 from catalog.api.registry import action
-from catalog.api.validation import as_bool, as_int, as_list, require
+from catalog.api.validation import as_bool, as_list, require
 from catalog.datasets.models import Dataset
 from catalog.organizations import services
 from catalog.organizations.dictization import organization_dict
 from catalog.organizations.models import Membership, Organization
 
 ROLE_LABELS = {OrgRole.ADMIN: "管理者", OrgRole.EDITOR: "編集者", OrgRole.MEMBER: "メンバー"}
-# CKAN's permission names for organization_list_for_user, and the role each needs.
+# CKAN's permission names for organization_list_for_user, and the least role holding
+# each (ckan.authz.ROLE_PERMISSIONS: members too "manage_group", admins alone "admin").
 PERMISSION_ROLES = {
-    "manage_group": OrgRole.ADMIN,
+    "admin": OrgRole.ADMIN,
+    "membership": OrgRole.ADMIN,
+    "manage_group": OrgRole.MEMBER,
     "create_dataset": OrgRole.EDITOR,
     "update_dataset": OrgRole.EDITOR,
     "delete_dataset": OrgRole.EDITOR,
@@ -67,7 +71,8 @@ def organization_list(context: Context, data: dict) -> list:
     """Active organizations: names, or dicts with ``all_fields``.
 
     :param all_fields: return dicts with package_count (datasets the caller may read)
-    :param sort: "name asc" (default), "title asc" or "package_count desc"
+    :param q: only those with this text in their name, title or description
+    :param sort: "title asc" (default), "name", "title" or "package_count", asc or desc
     :param limit: at most this many (default 1000)
     :param offset: skip this many
     :param organizations: only these names
@@ -76,20 +81,8 @@ def organization_list(context: Context, data: dict) -> list:
     names = as_list(data.get("organizations"), "organizations")
     if names:
         query = query.where(Organization.name.in_(names))
-    organizations = list(context.db.scalars(query))
     counts = dataset_counts(context)
-    sort = str(data.get("sort") or "name asc").strip().lower()
-    key, _space, direction = sort.partition(" ")
-    sort_keys = {
-        "name": lambda o: o.name,
-        "title": lambda o: o.title or o.name,
-        "package_count": lambda o: counts.get(o.id, 0),
-    }
-    if key not in sort_keys:
-        raise ValidationError({"sort": [_("Cannot sort by %(field)s", field=key[:50])]})
-    organizations.sort(key=sort_keys[key], reverse=direction == "desc")
-    offset = as_int(data, "offset", 0)
-    organizations = organizations[offset: offset + as_int(data, "limit", 1000, minimum=1)]
+    organizations = sort_and_page(list(context.db.scalars(query)), data, counts)
     if not as_bool(data.get("all_fields")):
         return [organization.name for organization in organizations]
     return [_dict(context, o, counts.get(o.id, 0), data) for o in organizations]
@@ -234,7 +227,10 @@ def organization_list_for_user(context: Context, data: dict) -> list[dict]:
     """Organizations where a user holds a permission (default: the caller, manage_group).
 
     :param id: user name or id (only yourself unless sysadmin)
-    :param permission: manage_group, create_dataset, update_dataset, delete_dataset or read
+    :param permission: manage_group (any membership), create_dataset, update_dataset,
+        delete_dataset, read, admin or membership (admins only)
+
+    Each organization carries the user's ``capacity`` in it (``admin`` for sysadmins).
     """
     user = context.principal.user
     if data.get("id"):
@@ -248,16 +244,16 @@ def organization_list_for_user(context: Context, data: dict) -> list[dict]:
     minimum = PERMISSION_ROLES.get(str(data.get("permission") or "manage_group"))
     if minimum is None:
         raise ValidationError({"permission": [_("Unknown permission")]})
-    query = sa.select(Organization).where(Organization.state == "active").order_by(
-        Organization.name
-    )
-    if not user.sysadmin:
+    if user.sysadmin:
+        query = sa.select(Organization, sa.literal(OrgRole.ADMIN.value))
+    else:
         allowed = [role.value for role in OrgRole if role.includes(minimum)]
-        query = query.join(Membership).where(
-            Membership.user_id == user.id, Membership.capacity.in_(allowed)
-        )
+        query = sa.select(Organization, Membership.capacity).join(Membership).where(
+            Membership.user_id == user.id, Membership.capacity.in_(allowed))
+    query = query.where(Organization.state == "active").order_by(Organization.name)
     counts = dataset_counts(context)
-    return [organization_dict(o, counts.get(o.id, 0)) for o in context.db.scalars(query)]
+    return [{**organization_dict(o, counts.get(o.id, 0)), "capacity": capacity}
+            for o, capacity in context.db.execute(query)]
 
 
 @action("member_roles_list", read_only=True)

@@ -62,7 +62,17 @@ def test_organization_list_for_user_by_permission(client):
                                       permission="create_dataset")] == ["tokei"]
     assert [o["name"] for o in result(client, "organization_list_for_user", token,
                                       permission="read")] == ["kankyo", "tokei"]
-    assert result(client, "organization_list_for_user", token) == []  # manage_group
+    # CKAN's default permission, manage_group, is held by every member (ckan.authz)
+    listed = result(client, "organization_list_for_user", token)
+    assert [(o["name"], o["capacity"]) for o in listed] == [("kankyo", "member"), ("tokei", "editor")]
+    assert result(client, "organization_list_for_user", token, permission="admin") == []
+
+
+def test_organization_list_for_user_gives_sysadmins_every_organization_as_admin(client):
+    make_org("tokei"), make_org("kankyo")
+    token = make_token(make_user("root", sysadmin=True))
+    listed = result(client, "organization_list_for_user", token, permission="membership")
+    assert [(o["name"], o["capacity"]) for o in listed] == [("kankyo", "admin"), ("tokei", "admin")]
 
 
 def test_organization_list_counts_and_sorts(client):
@@ -70,9 +80,17 @@ def test_organization_list_counts_and_sorts(client):
     for index in range(2):
         make_dataset(tokei, name=f"t{index}")
     make_dataset(kankyo, name="k0")
-    assert result(client, "organization_list") == ["kankyo", "tokei"]
+    make_org("b-org", "あおぞら課", description="空の観測")
+    # CKAN sorts by title unless told otherwise (ckan.default_group_sort)
+    assert result(client, "organization_list") == ["b-org", "kankyo", "tokei"]
+    assert result(client, "organization_list", sort="name desc") == ["tokei", "kankyo", "b-org"]
     listed = result(client, "organization_list", all_fields=True, sort="package_count desc")
-    assert [(o["name"], o["package_count"]) for o in listed] == [("tokei", 2), ("kankyo", 1)]
+    assert [(o["name"], o["package_count"]) for o in listed] == [("tokei", 2), ("kankyo", 1), ("b-org", 0)]
+    assert result(client, "organization_list", q="観測") == ["b-org"]  # description
+    assert result(client, "organization_list", q="TOK") == ["tokei"]  # name, any case
+    assert result(client, "organization_list", q="環境") == ["kankyo"]  # title
+    status, body = call(client, "organization_list", None, sort="secret desc")
+    assert status == 409 and "sort" in body["error"]
 
 
 def test_organization_delete_refuses_while_datasets_remain(client):
