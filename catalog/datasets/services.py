@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -14,6 +15,7 @@ from access_control.levels import AccessLevel
 from catalog.api.context import Context
 from catalog.api.errors import ValidationError
 from catalog.api.validation import as_bool
+from catalog.datasets.dictization import resource_url
 from catalog.datasets.models import Dataset, Resource, Tag
 from catalog.datasets.revisions import RevisionKind, record_revision
 from catalog.datasets.schema import (
@@ -241,7 +243,8 @@ def _apply_resource(
     upload = data.get("upload")
     if isinstance(upload, FileStorage) and upload.filename:
         _store_upload(context, resource, dataset, upload)
-    elif resource.url_type == "upload" and as_bool(data.get("clear_upload")):
+    elif resource.url_type == "upload" and (as_bool(data.get("clear_upload"))
+                                            or _names_another_file(context, resource, data)):
         delete_after_commit(context.db, file_store(), resource.storage_key)
         resource.storage_key, resource.url_type = "", ""
         resource.extras = {k: v for k, v in resource.extras.items() if k != "filename"}
@@ -266,6 +269,19 @@ def _apply_resource(
         resource.metadata_modified = utcnow()
     if resource.access_level != previous_level:
         _audit_level_change(context, dataset, resource, previous_level)
+
+
+def _names_another_file(context: Context, resource: Resource, data: dict) -> bool:
+    """Whether ``data`` turns an uploaded resource into a link: it gives a ``url`` that is
+    not the upload's own (CKAN's resource_update replaces the whole dict, so the new URL
+    wins), and does not say ``url_type: upload``. A client sending back what
+    resource_show gave it keeps the file."""
+    url = str(data.get("url") or "").strip()
+    if not url or data.get("url_type") == "upload":
+        return False
+    own = urlsplit(resource_url(resource, context.settings.site_url)).path
+    # The host may differ (the site reached by another name): the path names the file.
+    return url != resource.url and urlsplit(url).path != own
 
 
 def _store_upload(context: Context, resource: Resource, dataset: Dataset, upload: FileStorage):

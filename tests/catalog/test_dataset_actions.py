@@ -145,6 +145,31 @@ def test_replacing_an_upload_removes_the_old_file_only_after_commit(client, edit
         b"a\n2\n"
 
 
+def test_a_new_url_turns_an_upload_into_a_link_and_sending_back_its_own_keeps_it(
+        client, editor, app):
+    """CKAN's resource_update replaces the resource dict: a different url makes it a link.
+    What resource_show gave (its download URL, from any host) keeps the file."""
+    import pathlib
+
+    organization, token = editor
+    dataset = make_dataset(organization, name="relink", files={"a.csv": b"a\n1\n"})
+    resource_id = dataset.resources[0].id
+    shown = result(client, "resource_show", token, id=resource_id)
+    kept = result(client, "resource_update", token, **{**shown, "description": "説明"})
+    assert kept["url_type"] == "upload" and kept["url"] == shown["url"]
+    other_host = shown["url"].replace("http://localhost", "https://catalog.example.jp")
+    kept = result(client, "resource_patch", token, id=resource_id, url=other_host)
+    assert kept["url_type"] == "upload" and kept["description"] == "説明"
+    originals = pathlib.Path(app.config["SETTINGS"].storage_url) / "resources"
+    assert [p for p in originals.rglob("*") if p.is_file()]
+    linked = result(client, "resource_update", token, id=resource_id, name="外部",
+                    url="https://example.jp/data.csv")
+    assert linked["url"] == "https://example.jp/data.csv" and linked["url_type"] is None
+    assert [p for p in originals.rglob("*") if p.is_file()] == []  # the old file went too
+    download = client.get(shown["url"][len("http://localhost"):])  # as CKAN: off to the link
+    assert download.status_code == 302 and download.location == "https://example.jp/data.csv"
+
+
 def test_failed_create_leaves_no_file_behind(client, editor, app):
     organization, token = editor
     response = client.post(
