@@ -128,6 +128,48 @@ def test_tag_list_and_license_list(client):
     assert licences["CC-BY-4.0"]["od_conformance"] == "approved"
 
 
+def test_tag_search_autocomplete_and_show_see_only_readable_datasets(client):
+    organization = make_org("tokei")
+    make_dataset(organization, name="open-one", tags=[{"name": "人口"}, {"name": "人口動態"}])
+    make_dataset(organization, name="closed-one", access_level="internal",
+                 tags=[{"name": "人口推計（内部）"}])
+    staff = make_token(make_user("shokuin"))
+    found = result(client, "tag_search", query="人口")
+    assert found["count"] == 2 and [t["name"] for t in found["results"]] == ["人口", "人口動態"]
+    assert result(client, "tag_search", query=["動態", "推計"])["count"] == 1
+    assert result(client, "tag_search", staff, query=["動態", "推計"])["count"] == 2
+    assert result(client, "tag_search", query="人口", limit=1, offset=1)["results"][0]["name"] \
+        == "人口動態"
+    assert result(client, "tag_autocomplete", q="口") == ["人口", "人口動態"]
+    assert result(client, "tag_autocomplete", staff, q="推計") == ["人口推計（内部）"]
+    shown = result(client, "tag_show", id="人口", include_datasets=True)
+    assert shown["name"] == "人口" and [p["name"] for p in shown["packages"]] == ["open-one"]
+    assert call(client, "tag_show", None, id="人口推計（内部）")[0] == 404  # closed: unknown
+    assert result(client, "tag_show", staff, id="人口推計（内部）")["name"] == "人口推計（内部）"
+
+
+def test_format_autocomplete_counts_readable_resources_only(client):
+    organization = make_org("tokei")
+    make_dataset(organization, name="open-one", files={"a.csv": b"a\n1\n", "b.csv": b"b\n2\n",
+                                                      "c.xlsx": b"PK"})
+    make_dataset(organization, name="closed-one", access_level="internal",
+                 files={"secret.geojson": b"{}"})
+    staff = make_token(make_user("shokuin"))
+    assert result(client, "format_autocomplete", q="s") == ["CSV", "XLSX"]  # most used first
+    assert result(client, "format_autocomplete", q="json") == []
+    assert result(client, "format_autocomplete", staff, q="json") == ["GeoJSON"]
+    assert result(client, "format_autocomplete", q="", limit=1) == ["CSV"]
+
+
+def test_resource_view_list_is_empty_for_readable_resources_only(client):
+    organization = make_org("tokei")
+    opened = make_dataset(organization, name="open-one", files={"a.csv": b"a\n1\n"})
+    closed = make_dataset(organization, name="closed-one", access_level="internal",
+                          files={"b.csv": b"b\n2\n"})
+    assert result(client, "resource_view_list", id=opened.resources[0].id) == []
+    assert call(client, "resource_view_list", None, id=closed.resources[0].id)[0] == 404
+
+
 def test_member_roles_list(client):
     roles = result(client, "member_roles_list", _method="GET")
     assert [role["value"] for role in roles] == ["admin", "editor", "member"]

@@ -100,6 +100,17 @@ def tag_list(world, caller):
     return "\n".join(texts)
 
 
+@read_path("tag_search, tag_autocomplete and tag_show", reveals={"tag"})
+def tag_lookups(world, caller):
+    texts = []
+    for secret in _dataset_secrets(world):
+        tag = secret.markers["tag"]
+        texts += [caller.api("tag_search", query=tag[:8])[1],
+                  caller.api("tag_autocomplete", q=tag[:8])[1],
+                  caller.api("tag_show", id=tag, include_datasets=True)[1]]
+    return "\n".join(texts)
+
+
 def _counts(world, caller, list_action: str, key: str) -> str:
     items = caller.api_result(list_action, all_fields=True) or []
     counts = {item["name"]: item["package_count"] for item in items}
