@@ -13,11 +13,12 @@ import logging
 import time
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from flask_babel import gettext as _
 
+from catalog.outbound import RefusedAddress, check_fetchable
 from harvesters.interfaces import DownloadedFile, SourceError
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ USER_AGENT = "fukuoka-data-catalog-harvester/1.0"
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 MAX_DOCUMENT_BYTES = 200 * 1024**2
 CHUNK = 64 * 1024
+MAX_REDIRECTS = 10
 
 
 class DeadlineExceeded(Exception):
@@ -45,7 +47,9 @@ class Fetcher:
 
     ``remaining`` returns the seconds left before the job's time limit; every wait and
     every read stops there. ``auth_headers`` are sent only to ``auth_host`` so that a
-    token for the source never leaks to another site a resource links to.
+    token for the source never leaks to another site a resource links to. Unless
+    ``allow_private``, every URL and every redirect must lead to a public address
+    (:mod:`catalog.outbound`).
     """
 
     def __init__(
@@ -57,6 +61,7 @@ class Fetcher:
         timeout: float = 60.0,
         auth_headers: dict[str, str] | None = None,
         auth_host: str = "",
+        allow_private: bool = False,
     ):
         self.remaining = remaining
         self.retries = retries
@@ -64,6 +69,7 @@ class Fetcher:
         self.timeout = timeout
         self.auth_headers = auth_headers or {}
         self.auth_host = auth_host
+        self.allow_private = allow_private
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         self.requests_made = 0
@@ -143,10 +149,22 @@ class Fetcher:
         remaining = self.remaining()
         if remaining <= 0:
             raise DeadlineExceeded()
-        headers = self.auth_headers if urlsplit(url).netloc == self.auth_host else {}
-        self.requests_made += 1
-        return self.session.get(url, params=params, headers=headers, stream=True,
-                                timeout=min(self.timeout, remaining))
+        # Redirects are followed here, one by one, so that each target is checked.
+        for _hop in range(MAX_REDIRECTS + 1):
+            try:
+                check_fetchable(url, self.allow_private)
+            except RefusedAddress as refused:
+                raise SourceError(f"{_shown(url)}: {refused.message}") from None
+            headers = self.auth_headers if urlsplit(url).netloc == self.auth_host else {}
+            self.requests_made += 1
+            response = self.session.get(url, params=params, headers=headers, stream=True,
+                                        timeout=min(self.timeout, remaining),
+                                        allow_redirects=False)
+            if not response.is_redirect:
+                return response
+            url, params = urljoin(response.url, response.headers["Location"]), None
+            response.close()
+        raise SourceError(_("%(url)s redirects too many times.", url=_shown(url)))
 
     def _read(self, response: requests.Response, max_bytes: int):
         """The body in chunks, stopping at the deadline or the size limit."""

@@ -132,7 +132,8 @@ def _prepare(job_id: str):
             is_stopped=lambda: _stop_reason(job_id),
         )
     run.fetcher = Fetcher(run.remaining, retries=base.retries, backoff=base.retry_backoff,
-                          timeout=base.request_timeout)
+                          timeout=base.request_timeout,
+                          allow_private=settings.link_fetch_allow_private)
     run.log(_("Harvest of %(source)s started", source=info.title or info.name))
     return run, harvester
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import os
 import shutil
-import socket
 import tempfile
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urljoin
 
 import requests
 from flask import current_app
@@ -16,6 +14,7 @@ from flask_babel import gettext as _
 
 from catalog.datasets.models import Resource
 from catalog.jobs.runner import JobError, RunningJob
+from catalog.outbound import RefusedAddress, check_fetchable
 from catalog.search import mark_stale
 from catalog.storage import file_store, track_new_file
 from ingest import services
@@ -108,19 +107,10 @@ def fetch(url: str, work: str, settings) -> tuple[str, str]:
 
 
 def _check_address(url: str, allow_private: bool) -> None:
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise JobError(_("Only http and https links can be fetched."))
-    if allow_private:
-        return
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parsed.hostname, None)}
-    except socket.gaierror:
-        raise JobError(_("The host %(host)s is unknown.", host=parsed.hostname)) from None
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:
-            raise JobError(_("Links to internal network addresses are not fetched."))
+        check_fetchable(url, allow_private)
+    except RefusedAddress as refused:
+        raise JobError(refused.message) from None
 
 
 def _save(job: RunningJob, result: IngestResult, source_hash: str) -> None:

@@ -61,6 +61,17 @@ def _serve(wsgi_app) -> tuple:
     return server, thread, f"http://127.0.0.1:{server.server_port}"
 
 
+@pytest.fixture(autouse=True)
+def sources_on_this_machine(request):
+    """The sources harvested here are servers on 127.0.0.1: allow that, as a site
+    harvesting its own network would (``CATALOG_LINK_FETCH_ALLOW_PRIVATE``). Tests
+    marked ``public_only`` keep the default, which refuses them."""
+    if "app" in request.fixturenames and "public_only" not in request.keywords:
+        app = request.getfixturevalue("app")
+        app.config["SETTINGS"] = app.config["SETTINGS"].with_overrides(
+            {"link_fetch_allow_private": True})
+
+
 @pytest.fixture
 def file_server():
     files = FileServer()

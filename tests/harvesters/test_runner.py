@@ -8,6 +8,7 @@ import threading
 import time
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 from werkzeug.wrappers import Response
 
@@ -86,6 +87,30 @@ def test_a_source_dying_halfway_fails_the_job_and_changes_nothing(app, file_serv
     assert "500" in job["reason"] and "2" in job["reason"]  # after 2 attempts
     assert catalog_state(app) == before
     assert "変更後の題名" not in datasets_by_title(app)
+
+
+@pytest.mark.public_only
+def test_sources_on_the_internal_network_are_refused_by_default(app, file_server):
+    """Org admins create sources: without CATALOG_LINK_FETCH_ALLOW_PRIVATE the server
+    does not fetch its own or the office network's addresses, nor follow a public
+    redirect into them, and shows none of their answer."""
+    file_server.serve("/secret", "internal-only-answer")
+    calls = fake_ckan(file_server, [package(1)])
+    job = harvest(app, _source(app, file_server))
+    assert job["status"] == "Failed" and "内部ネットワーク" in job["reason"], job["reason"]
+    assert calls["count"] == 0 and "internal-only-answer" not in json.dumps(job["log"])
+    assert catalog_state(app) == {}
+
+
+def test_redirects_are_followed_and_each_target_checked(app, file_server):
+    fake_ckan(file_server, [package(1)])
+    file_server.routes["/moved/api/3/action/package_search"] = lambda request: Response(
+        status=302, headers={"Location": f"{file_server.url}/api/3/action/package_search?"
+                             f"{request.query_string.decode()}"})
+    source = make_source(app, url=file_server.url + "/moved", source_type="ckan",
+                         owner_org=factories.make_org().id, default_access_level="open",
+                         config={"retries": 0, "incremental": False})
+    assert harvest(app, source)["stats"] == {"added": 1}
 
 
 def test_retries_with_back_off_then_succeeds(app, file_server):
