@@ -26,7 +26,10 @@ TABULAR_EXTENSIONS = {".csv", ".tsv", ".txt", ".xlsx", ".xls", ".xlsm", ".json",
 
 
 def wants_ingest(resource: Resource) -> bool:
-    """Whether the resource's file (or link) may be a table."""
+    """Whether the resource's file (or link) may be a table. A DataStore resource's URL
+    is the dump of its own pushed table: never fetched back into it."""
+    if resource.url_type == "datastore":
+        return False
     if resource.url_type == "upload":
         if not resource.storage_key:
             return False

@@ -13,6 +13,7 @@ import base64
 import json
 import os
 import threading
+import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -27,6 +28,8 @@ CKAN_TYPES = {"integer": "int8", "number": "numeric", "string": "text", "boolean
               "date": "date", "datetime": "timestamp", "time": "time", "year": "int4",
               "yearmonth": "text", "object": "json"}
 RANGE_OPERATORS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<=", "ne": "<>", "eq": "="}
+# Columns full text reads as written (cast to text), for terms with a digit in them.
+WRITTEN_AS_DIGITS = ("integer", "number", "date", "datetime", "time", "year")
 
 
 class QueryError(Exception):
@@ -143,15 +146,22 @@ def where_clause(table: TableFile, query: SearchQuery) -> tuple[str, list]:
             params.append(_like(str(term)))
     elif query.q:
         # Substring match in the text columns: right for Japanese, which has no spaces
-        # between words; case-insensitive only when the term has Latin letters.
+        # between words; case-insensitive only when the term has Latin letters. Like
+        # CKAN's full text, a term also matches numbers and dates, but only a term with a
+        # digit casts them: a text-only search costs what it did.
+        digit_columns = [quote(f["name"]) for f in table.fields if f["type"] in WRITTEN_AS_DIGITS]
         for term in str(query.q).split():
-            if not text_columns:
+            written = unicodedata.normalize("NFKC", term)  # full-width ２０１６ is 2016
+            targets = [(c, term) for c in text_columns]
+            if any("0" <= c <= "9" for c in written):
+                targets += [(f"CAST({c} AS VARCHAR)", written) for c in digit_columns]
+            if not targets:
                 conditions.append("FALSE")
                 continue
             operator = "ILIKE" if any(c.isascii() and c.isalpha() for c in term) else "LIKE"
             conditions.append("(" + " OR ".join(f"{c} {operator} ? ESCAPE '\\'"
-                                                for c in text_columns) + ")")
-            params.extend([_like(term)] * len(text_columns))
+                                                for c, _term in targets) + ")")
+            params.extend(_like(value) for _c, value in targets)
     return (" AND ".join(conditions) or "TRUE"), params
 
 
@@ -161,43 +171,33 @@ def _like(term: str) -> str:
 
 
 def search(con, table: TableFile, query: SearchQuery) -> dict:
-    """Rows matching ``query``: ``{"columns", "rows", "total", "cursor"}``."""
+    """Rows matching ``query``: ``{"columns", "rows", "total", "cursor"}``. With a
+    cursor, ``offset`` counts from the row after it."""
     known = set(table.names) | {"_id"}
     columns = query.fields or (["_id"] + table.names)
     for column in columns:
         if column not in known:
             raise QueryError(_("There is no column \"%(name)s\".", name=column))
-    sort = [(c, d) for c, d in query.sort if c != "_id"]
-    for column, _direction in sort:
-        if column not in known:
-            raise QueryError(_("There is no column \"%(name)s\" to sort by.", name=column))
-    id_direction = next((d for c, d in query.sort if c == "_id"), "asc")
-    order = sort + [("_id", id_direction)]
+    order = _order(query, known, columns)
     where, params = where_clause(table, query)
     if query.cursor is not None:
         keyset, keyset_params = _keyset(order, query.cursor)
         where, params = f"({where}) AND {keyset}", params + keyset_params
     # In _id order (the default) the scan's own order is the answer: DuckDB keeps file
     # order, and a LIMIT can then stop early instead of sorting every matching row.
-    order_sql = ("" if order == [("_id", "asc")] else
+    # DISTINCT keeps no order of its own, so it is always sorted.
+    order_sql = ("" if order == [("_id", "asc")] and not query.distinct else
                  "ORDER BY " + ", ".join(f"{quote(c)} {d.upper()}" for c, d in order))
     selected = ", ".join(quote(c) for c in columns)
     hidden = [c for c, _d in order if c not in columns]
     extra = "".join(f", {quote(c)} AS {quote('__sort_' + c)}" for c in hidden)
     distinct = "DISTINCT " if query.distinct else ""
     sql = (f"SELECT {distinct}{selected}{extra} FROM {table.relation()} WHERE {where} "
-           f"{order_sql} LIMIT {query.limit} OFFSET {0 if query.cursor else query.offset}")
+           f"{order_sql} LIMIT {query.limit} OFFSET {query.offset}")
     try:
         cursor = con.execute(sql, params)
         rows = cursor.fetchall()
-        total = None
-        if query.include_total:
-            if where == "TRUE" and not query.distinct:
-                total = table.row_count
-            else:
-                base_where, base_params = where_clause(table, query)
-                total = con.execute(f"SELECT count(*) FROM {table.relation()} WHERE {base_where}",
-                                    base_params).fetchone()[0]
+        total = _total(con, table, query, selected) if query.include_total else None
     except duckdb.Error as error:
         raise QueryError(_query_message(error)) from None
     next_cursor = None
@@ -209,6 +209,36 @@ def search(con, table: TableFile, query: SearchQuery) -> dict:
     rows = [row[:len(columns)] for row in rows]
     return {"columns": columns, "rows": [[jsonable(v) for v in row] for row in rows],
             "total": total, "cursor": next_cursor}
+
+
+def _order(query: SearchQuery, known: set[str], columns: list[str]) -> list[tuple[str, str]]:
+    """The ORDER BY of a search: the sort, then ``_id`` so that pages never overlap. With
+    distinct, the sort alone (as CKAN): ``_id`` would make every row distinct."""
+    for column, _direction in query.sort:
+        if column not in known:
+            raise QueryError(_("There is no column \"%(name)s\" to sort by.", name=column))
+    if not query.distinct:
+        id_direction = next((d for c, d in query.sort if c == "_id"), "asc")
+        return [(c, d) for c, d in query.sort if c != "_id"] + [("_id", id_direction)]
+    if query.cursor is not None:  # distinct pages never give one
+        raise QueryError(_("The next_page cursor is not valid."))
+    for column, _direction in query.sort:
+        if column not in columns:
+            raise QueryError(_("With distinct, sort only by returned columns (\"%(name)s\" is not one).",
+                               name=column))
+    # Unsorted distinct rows come in column order, so that offset pages are stable.
+    return list(query.sort) or [(c, "asc") for c in columns]
+
+
+def _total(con, table: TableFile, query: SearchQuery, selected: str) -> int:
+    """The number of matching rows (of distinct ones with ``distinct``), whatever the page."""
+    if not query.filters and not query.q and not query.distinct:
+        return table.row_count
+    where, params = where_clause(table, query)
+    sql = f"SELECT count(*) FROM {table.relation()} WHERE {where}"
+    if query.distinct:
+        sql = f"SELECT count(*) FROM (SELECT DISTINCT {selected} FROM {table.relation()} WHERE {where})"
+    return con.execute(sql, params).fetchone()[0]
 
 
 def _keyset(order: list[tuple[str, str]], values: list) -> tuple[str, list]:

@@ -26,7 +26,10 @@ def download_filename(resource: Resource) -> str:
 
 
 def resource_url(resource: Resource, site_url: str) -> str:
-    """Uploaded files download through the catalog (so access is checked); links are as given."""
+    """Uploaded files download through the catalog (so access is checked), a DataStore
+    resource's data is its dump (as CKAN's); links are as given."""
+    if resource.url_type == "datastore":
+        return f"{site_url}/datastore/dump/{resource.id}"
     if resource.url_type != "upload":
         return resource.url
     filename = quote(download_filename(resource))

@@ -252,7 +252,10 @@ def _apply_resource(
         url = str(data.get("url") or "").strip()
         if len(url) > 2000:
             errors.add(prefix + "url", _("Must be at most %(n)s characters", n=2000))
-        resource.url, resource.url_type = url, ""
+        # A DataStore resource (its table pushed through the API) stays one when what
+        # resource_show gave is sent back; any other URL is a link.
+        kind = data.get("url_type", resource.url_type if partial else "")
+        resource.url, resource.url_type = url, "datastore" if kind == "datastore" else ""
     if given("format") or not resource.format:
         filename = resource.extras.get("filename") or resource.url
         resource.format = canonical_format(data.get("format"), filename)

@@ -16,7 +16,7 @@ from catalog.api.registry import action
 from catalog.api.validation import as_bool, require
 from catalog.datastore import pushed
 from catalog.datastore.lookup import split_reference, table_file, table_for
-from catalog.datastore.params import search_query
+from catalog.datastore.params import page_links, search_query
 from ingest.dump import csv_text
 from ingest.schema import update_dictionary
 from ingest.tabular import QueryError, ckan_fields, connect, run_sql, search, table_names
@@ -44,9 +44,13 @@ def datastore_search(context: Context, data: dict) -> dict:
     :param fields: columns to return (list or comma-separated)
     :param sort: ``"column desc, other"``
     :param limit: rows per page (default 100, at most 32000); ``offset`` skips rows
-    :param next_page: the keyset cursor from a previous page (faster than offset)
+    :param next_page: the keyset cursor from a previous page (faster than offset, which
+        then counts from the cursor)
+    :param distinct: only distinct rows of the returned fields (sorted by ``sort`` alone)
     :param records_format: objects (default), lists, csv or tsv
     :param include_total: count all matching rows (default true; free without filters)
+
+    ``_links`` are CKAN's: the request with its offset moved, every other argument kept.
     """
     resource, table = table_for(context, require(data, "resource_id", "id"), data.get("table"))
     query = search_query(data)
@@ -60,12 +64,7 @@ def datastore_search(context: Context, data: dict) -> dict:
         con.close()
     fields = [f for f in ckan_fields(table.fields) if f["id"] in found["columns"]]
     fields.sort(key=lambda f: found["columns"].index(f["id"]))
-    base = f"/api/3/action/datastore_search?resource_id={resource.id}"
-    links = {"start": base}
-    if found["cursor"]:
-        links["next"] = f"{base}&next_page={found['cursor']}"
-    elif query.limit and len(found["rows"]) == query.limit:
-        links["next"] = f"{base}&offset={query.offset + query.limit}"
+    links = page_links("/api/3/action/datastore_search", data, query.limit, query.offset)
     result = {
         "resource_id": resource.id, "table": table.name, "fields": fields,
         "records": _records(found["columns"], found["rows"], records_format),
@@ -165,7 +164,7 @@ def datastore_dictionary_update(context: Context, data: dict) -> dict:
 
 @action("datastore_create")
 def datastore_create(context: Context, data: dict) -> dict:
-    """Create a pushed table for a resource (CKAN's datastore_create).
+    """Create a pushed table for a resource, or add to it (CKAN's datastore_create).
 
     :param resource_id: an existing resource, or ``resource`` (a dict) to create one
     :param fields: ``[{"id": name, "type": "int|numeric|text|date|timestamp|time|bool|json",
@@ -173,7 +172,11 @@ def datastore_create(context: Context, data: dict) -> dict:
     :param records: rows as objects
     :param primary_key: column name or list, for datastore_upsert
 
-    For a resource ingested from its file, give only ``fields`` to edit the data dictionary.
+    Called again on a pushed table, it appends ``records``, adds new ``fields`` (empty in
+    the rows already there), updates the data dictionary of the others and keeps the
+    columns not named; the primary key changes only when one is given. A column's type
+    cannot change. For a resource ingested from its file, give only ``fields`` to edit
+    the data dictionary.
     """
     resource = pushed.resource_to_push(context, data)
     return pushed.create(context, resource, data)
@@ -193,13 +196,30 @@ def datastore_upsert(context: Context, data: dict) -> dict:
 
 @action("datastore_delete")
 def datastore_delete(context: Context, data: dict) -> dict:
-    """Delete rows of a pushed table (``filters``), or the whole table (no filters).
+    """Delete rows of a pushed table (``filters``), or the whole table (no ``filters``).
 
     :param resource_id: the resource
-    :param filters: ``{"column": value}`` as in datastore_search
+    :param filters: ``{"column": value}`` as in datastore_search; ``{}`` deletes every
+        row and keeps the table, its fields and primary key
     """
     resource, table = table_for(context, require(data, "resource_id", "id"), None, Action.UPDATE)
-    return pushed.delete(context, resource, table, data)
+    if data.get("filters") is None:
+        return pushed.drop(context, resource)
+    return pushed.delete_rows(context, resource, table, data["filters"])
+
+
+@action("datastore_records_delete")
+def datastore_records_delete(context: Context, data: dict) -> dict:
+    """Delete rows of a pushed table; never the table itself (CKAN 2.10).
+
+    :param resource_id: the resource
+    :param filters: ``{"column": value}`` as in datastore_search (required; ``{}``
+        deletes every row)
+    """
+    resource, table = table_for(context, require(data, "resource_id", "id"), None, Action.UPDATE)
+    if data.get("filters") is None:
+        raise ValidationError({"filters": [_("Missing value")]})
+    return pushed.delete_rows(context, resource, table, data["filters"])
 
 
 def record_data_access(context: Context, resource, what: str) -> None:

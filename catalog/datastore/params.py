@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from flask_babel import gettext as _
 
@@ -67,8 +68,34 @@ def search_query(data: dict) -> SearchQuery:
     return SearchQuery(
         filters=filters, q=q, fields=_names(data.get("fields"), "fields"),
         sort=sort_of(data.get("sort")),
-        limit=as_int(data, "limit", 100, minimum=0, maximum=MAX_LIMIT),
+        # Capped, not refused: CKAN cuts a larger limit to its ckan.datastore.search.rows_max.
+        limit=min(as_int(data, "limit", 100, minimum=0), MAX_LIMIT),
         offset=as_int(data, "offset", 0), cursor=cursor,
         include_total=as_bool(data.get("include_total"), True),
         distinct=as_bool(data.get("distinct"), False),
     )
+
+
+def page_links(path: str, data: dict, limit: int, offset: int) -> dict:
+    """CKAN's ``_links`` of a page: ``start`` is the request without ``offset``, ``next``
+    the request with ``offset + limit`` (always there, as in CKAN), ``prev`` the one with
+    ``offset - limit`` when that is above 0. Every other argument is kept as it came; the
+    dicts and lists of a JSON body are written as JSON, as a GET would give them."""
+    args = {key: _arg(value) for key, value in data.items() if value is not None}
+    links = {"start": _url(path, {k: v for k, v in args.items() if k != "offset"}),
+             "next": _url(path, {**args, "offset": offset + limit})}
+    if offset - limit > 0:
+        links["prev"] = _url(path, {**args, "offset": offset - limit})
+    return links
+
+
+def _arg(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _url(path: str, args: dict) -> str:
+    return f"{path}?{urlencode(args)}" if args else path

@@ -11,6 +11,7 @@ import os
 import tempfile
 
 import pyarrow as pa
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from access_control.policy import Action
@@ -25,7 +26,8 @@ from catalog.search import mark_stale
 from catalog.storage import file_store, track_new_file
 from ingest.models import DataTable
 from ingest.services import local_parquet, parquet_key, replace_tables, tables_of
-from ingest.tabular import QueryError, SearchQuery, ckan_fields, connect, where_clause
+from ingest.tabular import (CKAN_TYPES, QueryError, SearchQuery, ckan_fields, connect,
+                            where_clause)
 from ingest.types import FieldType, SQL_TYPES, literal, quote
 
 CKAN_TO_TYPE = {
@@ -48,16 +50,33 @@ def resource_to_push(context: Context, data: dict):
         spec = dict(data["resource"])
         dataset = dataset_for(context.principal, context.db, require(spec, "package_id"),
                               Action.UPDATE)
+        linked = bool(spec.get("url"))
         spec.setdefault("url", "")
         spec.setdefault("format", "CSV")
         resource = create_resource(context, dataset, spec)
         context.db.flush()
+        if not linked:
+            _point_at_dump(context, resource)
         return resource
     return resource_for(context.principal, context.db, require(data, "resource_id", "id"),
                         Action.UPDATE)
 
 
+def _point_at_dump(context: Context, resource) -> None:
+    """Make a resource made for its pushed table a DataStore resource, as CKAN does:
+    ``url_type`` "datastore", the URL its dump. Written by an UPDATE rather than the unit
+    of work, whose flush would take the new URL for a link to ingest: that ingest would
+    replace the pushed table with a copy of its own dump."""
+    from catalog.datasets.models import Resource
+
+    url = f"{context.settings.site_url}/datastore/dump/{resource.id}"
+    context.db.execute(sa.update(Resource).where(Resource.id == resource.id)
+                       .values(url=url, url_type="datastore"))
+
+
 def create(context: Context, resource, data: dict) -> dict:
+    """datastore_create: a new pushed table, more of an existing one (:func:`_extend`),
+    or the data dictionary of an ingested one."""
     existing = tables_of(context.db, resource.id)
     records = _records(data)
     if existing and existing[0].source == "ingest":
@@ -69,7 +88,9 @@ def create(context: Context, resource, data: dict) -> dict:
 
         return datastore_dictionary_update(context, {"resource_id": resource.id,
                                                      "fields": data.get("fields") or []})
-    fields = _fields(data.get("fields"), records)
+    if existing:
+        return _extend(context, resource, existing[0], data, records)
+    fields, _added = _fields(data.get("fields"), records)
     primary_key = _primary_key(data.get("primary_key"), fields)
     table = DataTable(resource_id=resource.id, name="data", position=0, source="api",
                       storage_key="", primary_key=primary_key,
@@ -90,6 +111,41 @@ def create(context: Context, resource, data: dict) -> dict:
             "records": records if data.get("return_records") is not False else []}
 
 
+def _extend(context: Context, resource, table: DataTable, data: dict, records: list[dict]) -> dict:
+    """datastore_create on a pushed table, as CKAN: append ``records``, add the new
+    fields (empty in the rows already there), keep the columns not named, and keep the
+    primary key unless one is given, which must then hold over every row. A failure
+    leaves the table as it was (a new file is only swapped in on commit)."""
+    _lock(context, table)
+    fields, added = _fields(data.get("fields"), records, table.fields)
+    key = list(table.primary_key or [])
+    if data.get("primary_key") is not None:
+        key = _primary_key(data["primary_key"], fields)
+    con = connect(context.settings.duckdb_memory_limit)
+    try:
+        old = f"read_parquet({literal(local_parquet(table.storage_key))})"
+        next_id = con.execute(f"SELECT coalesce(max(_id), 0) + 1 FROM {old}").fetchone()[0]
+        con.execute(f"CREATE TEMP TABLE incoming ({_columns_sql(fields)})")
+        _insert(con, fields, records, start_id=next_id, target="incoming")
+        # A view, not a copy: the rows already there stream from their file to the new one.
+        empty = "".join(f", CAST(NULL AS {SQL_TYPES[FieldType(f['type'])]}) AS {quote(f['name'])}"
+                        for f in added)
+        con.execute(f"CREATE TEMP VIEW t AS SELECT *{empty} FROM {old} "
+                    f"UNION ALL BY NAME SELECT * FROM incoming")
+        _check_unique(con, key)
+        if records or added:
+            _write(context, con, resource, table)
+    finally:
+        con.close()
+    schema = {k: v for k, v in table.table_schema.items() if k != "primaryKey"}
+    table.table_schema = {**schema, "fields": fields, **({"primaryKey": key} if key else {})}
+    table.primary_key = key
+    mark_stale(context.db, resource.dataset_id)
+    context.db.flush()
+    return {"resource_id": resource.id, "fields": ckan_fields(fields), "primary_key": key,
+            "records": records if data.get("return_records") is not False else []}
+
+
 def upsert(context: Context, resource, table: DataTable, data: dict) -> dict:
     if table.source != "api":
         raise ValidationError({"resource_id": [_(
@@ -107,6 +163,7 @@ def upsert(context: Context, resource, table: DataTable, data: dict) -> dict:
         if unknown:
             raise ValidationError({"records": [_("Unknown columns: %(names)s",
                                                  names=", ".join(sorted(unknown)))]})
+    _lock(context, table)
     con = connect(context.settings.duckdb_memory_limit)
     try:
         con.execute(f"CREATE TEMP TABLE t AS SELECT * FROM read_parquet("
@@ -126,16 +183,24 @@ def upsert(context: Context, resource, table: DataTable, data: dict) -> dict:
     return {"resource_id": resource.id, "method": method, "records": records}
 
 
-def delete(context: Context, resource, table: DataTable, data: dict) -> dict:
-    filters = _json_or(data.get("filters"), "filters") or {}
-    if not filters:
-        replace_tables(context.db, resource, [])
-        mark_stale(context.db, resource.dataset_id)
-        context.db.flush()
-        return {"resource_id": resource.id}
+def drop(context: Context, resource) -> dict:
+    """Remove the resource's tables (datastore_delete without ``filters``)."""
+    replace_tables(context.db, resource, [])
+    mark_stale(context.db, resource.dataset_id)
+    context.db.flush()
+    return {"resource_id": resource.id}
+
+
+def delete_rows(context: Context, resource, table: DataTable, filters) -> dict:
+    """Delete the rows matching ``filters`` (every row for ``{}``); the table keeps its
+    fields and primary key."""
+    filters = _json_or(filters, "filters")
+    if not isinstance(filters, dict):
+        raise ValidationError({"filters": [_("Must be a JSON object")]})
     if table.source != "api":
         raise ValidationError({"resource_id": [_(
             "Rows of a table that comes from a file cannot be deleted; upload a new file.")]})
+    _lock(context, table)
     con = connect(context.settings.duckdb_memory_limit)
     try:
         source = table_file(table)
@@ -151,6 +216,13 @@ def delete(context: Context, resource, table: DataTable, data: dict) -> dict:
     return {"resource_id": resource.id, "filters": filters}
 
 
+def _lock(context: Context, table: DataTable) -> None:
+    """Hold the table's row until commit (FOR UPDATE, on PostgreSQL), reading its latest
+    version: two writers would otherwise each change the same version, and the second
+    would lose the first one's rows."""
+    context.db.refresh(table, with_for_update=True)
+
+
 def _records(data: dict) -> list[dict]:
     records = _json_or(data.get("records"), "records") or []
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
@@ -160,32 +232,51 @@ def _records(data: dict) -> list[dict]:
     return records
 
 
-def _fields(given, records: list[dict]) -> list[dict]:
-    given = _json_or(given, "fields") or []
-    fields, seen = [], set()
-    for item in given:
+def _fields(given, records: list[dict], existing: list[dict] = ()) -> tuple[list[dict], list[dict]]:
+    """The table's fields, and which of them are new: the ``existing`` ones first (their
+    data dictionary updated from ``given``), then new ones from ``given``, then columns
+    only the records name (typed from their values)."""
+    fields = [dict(f) for f in existing]
+    by_name = {f["name"]: f for f in fields}
+    added, named = [], set()
+    for item in _json_or(given, "fields") or []:
         if not isinstance(item, dict) or not item.get("id"):
             raise ValidationError({"fields": [_("Each field needs an id")]})
         name = str(item["id"])
-        if name.startswith("_") or name in seen:
+        if name.startswith("_") or name in named:
             raise ValidationError({"fields": [_("Invalid or repeated column name: %(name)s", name=name)]})
-        kind = str(item.get("type") or "text").lower()
-        if kind not in CKAN_TO_TYPE:
+        named.add(name)
+        kind = str(item.get("type") or "").lower()
+        if kind and kind not in CKAN_TO_TYPE:
             raise ValidationError({"fields": [_("Unknown type %(type)s", type=kind)]})
-        info = item.get("info") or {}
-        fields.append({"name": name, "title": str(info.get("label") or name),
-                       "description": str(info.get("notes") or ""),
-                       "type": CKAN_TO_TYPE[kind].value, "unit": str(info.get("unit") or "")})
-        seen.add(name)
+        info = item.get("info") if isinstance(item.get("info"), dict) else {}
+        field = by_name.get(name)
+        if field is None:
+            added.append(_field(name, CKAN_TO_TYPE[kind or "text"], info))
+            by_name[name] = added[-1]
+        elif kind and CKAN_TO_TYPE[kind].value != field["type"]:
+            # CKAN converts a column only when every value allows; refusing is plainer.
+            raise ValidationError({"fields": [_(
+                "The type of column %(name)s cannot be changed (it is %(type)s).",
+                name=name, type=CKAN_TYPES.get(field["type"], field["type"]))]})
+        else:
+            for key, label in (("title", "label"), ("description", "notes"), ("unit", "unit")):
+                if label in info:
+                    field[key] = str(info[label] or (name if key == "title" else ""))
     for record in records:  # columns only the records name: typed from their values
         for name, value in record.items():
-            if name not in seen and name != "_id":
-                fields.append({"name": name, "title": name, "description": "",
-                               "type": _type_of(value).value, "unit": ""})
-                seen.add(name)
-    if not fields:
+            if name not in by_name and name != "_id":
+                added.append(_field(name, _type_of(value), {}))
+                by_name[name] = added[-1]
+    if not fields + added:
         raise ValidationError({"fields": [_("Give fields or records")]})
-    return fields
+    return fields + added, added
+
+
+def _field(name: str, kind: FieldType, info: dict) -> dict:
+    return {"name": name, "title": str(info.get("label") or name),
+            "description": str(info.get("notes") or ""), "type": kind.value,
+            "unit": str(info.get("unit") or "")}
 
 
 def _type_of(value) -> FieldType:

@@ -38,6 +38,13 @@ def test_filters_lists_ranges_and_japanese_full_text(client, site):
     assert search(client, resource_id=rid, q="福岡 存在しない")["total"] == 0
 
 
+def test_a_limit_over_the_maximum_is_capped_as_in_ckan(client, site):
+    found = search(client, resource_id=site["population"], limit=40000)
+    assert found["limit"] == 32000 and len(found["records"]) == 6
+    status, body = call(client, "datastore_search", None, resource_id=site["population"], limit=-1)
+    assert status == 409 and "limit" in body["error"]
+
+
 def test_keyset_pages_walk_the_table_without_offsets(client, site):
     rid, seen = site["population"], []
     page = search(client, resource_id=rid, limit=2, sort="人口 desc", fields="市区町村名")
@@ -45,7 +52,6 @@ def test_keyset_pages_walk_the_table_without_offsets(client, site):
         seen += [r["市区町村名"] for r in page["records"]]
         if not page["next_page"]:
             break
-        assert "next_page=" in page["_links"]["next"]
         page = search(client, resource_id=rid, limit=2, sort="人口 desc", fields="市区町村名",
                       next_page=page["next_page"])
     assert seen == ["福岡市", "北九州市", "久留米市", "大牟田市", "直方市", "悪意ある市"]
@@ -217,3 +223,74 @@ def test_reads_of_closed_data_are_audited(client, site, db):
     assert [(event, resource, details["via"]) for event, resource, details in records] == [
         ("data_query", rid, "datastore_search"), ("data_query", rid, "datastore_search_sql"),
         ("data_export", rid, "datastore_dump")]
+
+
+def follow(client, link):
+    response = client.get(link)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["result"]
+
+
+def test_links_keep_the_query_and_move_only_the_offset(client, site):
+    from urllib.parse import parse_qsl, urlsplit
+
+    query = {"resource_id": site["population"], "filters": {"調査日": "2020-10-01"}, "q": "市",
+             "fields": "市区町村名,人口", "sort": "人口 desc", "limit": 2, "records_format": "lists"}
+    page = search(client, **query)
+    assert page["records"] == [["福岡市", 1612392], ["北九州市", 939029]]
+    link = urlsplit(page["_links"]["next"])
+    assert link.path == "/api/3/action/datastore_search"
+    sent = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v)
+            for k, v in query.items()}
+    assert dict(parse_qsl(link.query)) == {**sent, "offset": "2"}  # JSON stays JSON
+    assert dict(parse_qsl(urlsplit(page["_links"]["start"]).query)) == sent
+    second = follow(client, page["_links"]["next"])
+    assert second["records"] == [["久留米市", 303316], ["大牟田市", 111281]]
+    assert "prev" not in second["_links"]  # as CKAN: only when offset - limit > 0
+    third = follow(client, second["_links"]["next"])
+    assert third["records"] == [["直方市", 56004], ["悪意ある市", -5]]
+    assert dict(parse_qsl(urlsplit(third["_links"]["prev"]).query))["offset"] == "2"
+    last = follow(client, third["_links"]["next"])  # CKAN always gives a next link
+    assert last["records"] == [] and last["offset"] == 6
+
+
+def test_links_of_a_json_request_and_of_a_keyset_page(client, site):
+    rid = site["population"]
+    page = result(client, "datastore_search", resource_id=rid, filters={"人口": {"gte": 100000}},
+                  fields=["市区町村名"], sort="人口 desc", limit=1, distinct=False)
+    second = follow(client, page["_links"]["next"])
+    assert second["records"] == [{"市区町村名": "北九州市"}] and second["total"] == 4
+    # From a keyset page, the link's offset counts from the cursor: no row seen twice.
+    after = search(client, resource_id=rid, sort="人口 desc", fields="市区町村名", limit=2,
+                   next_page=second["next_page"])
+    assert [r["市区町村名"] for r in after["records"]] == ["久留米市", "大牟田市"]
+    later = follow(client, after["_links"]["next"])
+    assert [r["市区町村名"] for r in later["records"]] == ["直方市", "悪意ある市"]
+
+
+def test_distinct_rows_their_total_and_their_sort(client, site):
+    rid = site["areas"]
+    found = search(client, resource_id=rid, fields="地域区分", distinct="true")
+    # Unsorted, distinct rows come in the order of their values (code points here).
+    assert found["records"] == [{"地域区分": "北九州"}, {"地域区分": "福岡"}, {"地域区分": "筑後"}]
+    assert found["total"] == 3
+    by_sort = search(client, resource_id=rid, fields="地域区分", distinct="true",
+                     sort="地域区分 desc", limit=1, offset=1)
+    assert by_sort["records"] == [{"地域区分": "福岡"}] and by_sort["total"] == 3
+    assert search(client, resource_id=rid, fields="地域区分", distinct="true",
+                  filters={"団体コード": ["402028", "402036"]})["total"] == 1
+    status, body = call(client, "datastore_search", _method="GET", resource_id=rid,
+                        fields="地域区分", distinct="true", sort="団体コード")
+    assert status == 409 and "distinct" in body["error"]["query"][0]
+
+
+def test_full_text_matches_numbers_and_dates(client, site):
+    rid = site["population"]
+    assert [r["市区町村名"] for r in search(client, resource_id=rid, q="1612392")["records"]] == ["福岡市"]
+    assert [r["市区町村名"] for r in search(client, resource_id=rid, q="491.69")["records"]] == ["北九州市"]
+    assert search(client, resource_id=rid, q="2020-10")["total"] == 6
+    assert search(client, resource_id=rid, q="１６１２３９２")["total"] == 1  # full-width digits
+    assert search(client, resource_id=rid, q="福岡 343.47")["total"] == 1
+    assert search(client, resource_id=rid, q="福岡 491.69")["total"] == 0
+    dumped = client.get(f"/datastore/dump/{rid}?q=1612392&fields=市区町村名")
+    assert dumped.get_data(as_text=True).splitlines()[1:] == ['"福岡市"']
