@@ -24,7 +24,9 @@ class Action(StrEnum):
     READ = "read"  # Dataset or Resource: see metadata, files and data
     KNOW_EXISTS = "know_exists"  # Dataset: may be told it exists (403 rather than 404)
     CREATE_DATASET = "create_dataset"  # Organization it goes into (None: any organization)
-    UPDATE = "update"  # Dataset
+    UPDATE = "update"  # Dataset: its content (metadata, resources, files)
+    CHANGE_ACCESS = "change_access"  # Dataset: its level and legal basis; open its resources
+    MOVE = "move"  # Dataset: take it out of its organization (CREATE_DATASET in the target too)
     DELETE = "delete"  # Dataset
     PURGE = "purge"  # Dataset
     MANAGE_GRANTS = "manage_grants"  # Dataset (None: the grants of any organization)
@@ -164,7 +166,10 @@ def can(principal: Principal, action: Action, obj=None) -> bool:
             return principal.has_org_role(obj.owner_org_id, OrgRole.EDITOR) or (
                 principal.granted.get(obj.id) == GrantPermission.EDIT
             )
-        case Action.DELETE:
+        case Action.DELETE | Action.MOVE | Action.CHANGE_ACCESS:
+            # An edit grant covers the content only: who may see the data, and taking it
+            # out of its organization (which then could no longer undo that), stay with
+            # the organization's own editors and admins.
             return principal.has_org_role(obj.owner_org_id, OrgRole.EDITOR)
         case Action.MANAGE_GRANTS | Action.MANAGE_HARVEST if obj is None:
             return any(role.includes(OrgRole.ADMIN) for role in principal.org_roles.values())

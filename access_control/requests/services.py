@@ -14,6 +14,8 @@ from access_control.audit import AuditEvent, record_event
 from access_control.grants import GrantPermission, GrantPrincipal, last_day, save_grant
 from access_control.models import User
 from access_control.notifications.services import NotificationKind, notify
+from access_control.policy import Action, can
+from access_control.principals import Principal, principal_for
 from access_control.requests.models import AccessRequest, RequestStatus
 from access_control.roles import OrgRole
 from catalog.api.context import Context
@@ -66,6 +68,7 @@ def create_request(context: Context, dataset, purpose: str) -> AccessRequest:
     request = AccessRequest(dataset_id=dataset.id, requester_id=user.id, purpose=purpose)
     context.db.add(request)
     context.db.flush()
+    # To the deciders, who read the dataset: its name is theirs to see.
     params = {"dataset": dataset.name, "requester": user.fullname or user.name,
               "purpose": purpose[:300]}
     for admin in deciders(context, dataset):
@@ -92,9 +95,11 @@ def approve_request(context: Context, request: AccessRequest, expires_at: dateti
                        GrantPermission.READ.value, expires_at, context.principal.user_id)
     _decide(context, request, RequestStatus.APPROVED, "")
     request.grant_id, request.expires_at = grant.id, expires_at
+    # Asked after the grant is saved: the requester normally reads the dataset now.
+    reference = dataset_reference(request, principal_for(context.db, request.requester))
     notify(context.db, request.requester, NotificationKind.ACCESS_APPROVED,
-           {"dataset": request.dataset.name, "expires": last_day(expires_at)},
-           link=_site_link(context, f"/dataset/{request.dataset.name}"),
+           {"dataset": reference, "expires": last_day(expires_at)},
+           link=_site_link(context, f"/dataset/{reference}"),
            locale=context.settings.default_locale)
     details = {"expires_at": expires_at.isoformat(), "requester": request.requester.name}
     record_event(context, AuditEvent.GRANT_CREATED, dataset=request.dataset, subject=grant.id,
@@ -111,7 +116,8 @@ def deny_request(context: Context, request: AccessRequest, reason: str) -> Acces
     reason = _text(reason, "reason", _("Give the requester a reason"))
     _decide(context, request, RequestStatus.DENIED, reason)
     notify(context.db, request.requester, NotificationKind.ACCESS_DENIED,
-           {"dataset": request.dataset.name, "reason": reason[:500]},
+           {"dataset": dataset_reference(request, principal_for(context.db, request.requester)),
+            "reason": reason[:500]},
            link=_site_link(context, MY_REQUESTS_PATH),
            locale=context.settings.default_locale)
     record_event(context, AuditEvent.ACCESS_REQUEST_DENIED, dataset=request.dataset,
@@ -128,13 +134,23 @@ def _decide(context: Context, request: AccessRequest, status: RequestStatus, rea
     context.db.flush()
 
 
+def dataset_reference(request: AccessRequest, reader: Principal) -> str:
+    """How to name the request's dataset to ``reader``: its name if they may read it, else
+    its id. The name is derived from the title, which someone who may not read the
+    dataset must not learn, not even after a rename."""
+    if can(reader, Action.READ, request.dataset):
+        return request.dataset.name
+    return request.dataset_id
+
+
 def request_dict(request: AccessRequest, *, show_dataset: bool) -> dict:
-    """The request as JSON. Dataset title and organization only when ``show_dataset``
-    (the caller may read it): a requester who may not must learn nothing from here."""
+    """The request as JSON. Dataset name, title and organization only when
+    ``show_dataset`` (the caller may read it): a requester who may not must learn nothing
+    from here, so ``dataset_name`` is then the id, still a reference every action takes."""
     result = {
         "id": request.id,
         "dataset_id": request.dataset_id,
-        "dataset_name": request.dataset.name,
+        "dataset_name": request.dataset.name if show_dataset else request.dataset_id,
         "requester": request.requester.name,
         "requester_fullname": request.requester.fullname,
         "purpose": request.purpose,

@@ -260,7 +260,12 @@ def _require_create_in(context: Context, reference) -> None:
 
 
 def _check_move(context: Context, dataset: Dataset, data: dict) -> None:
-    """Moving a dataset to another organization needs the right to create there."""
+    """Moving a dataset to another organization needs the right to take it out of its
+    own (not an edit grant: the holder could then delete it, or open it, in theirs) and
+    the right to create datasets in the target."""
     target = data.get("owner_org")
     if target and target not in (dataset.owner_org_id, dataset.organization.name):
         _require_create_in(context, target)
+        if not can(context.principal, Action.MOVE, dataset):
+            raise NotAuthorized(_("Only editors and administrators of the dataset's "
+                                  "organization may move it to another organization"))

@@ -1,5 +1,9 @@
 """Changing datasets and resources. Callers check permissions first (with
-:func:`access_control.policy.can`) and commit afterwards; these functions only flush."""
+:func:`access_control.policy.can`) and commit afterwards; these functions only flush.
+
+One check is made here, as only the parsed input tells: a change to who may see the
+data (a level, the legal basis) needs ``Action.CHANGE_ACCESS``, which an edit grant does
+not give. Sending back the level and legal basis one was shown changes nothing."""
 
 from __future__ import annotations
 
@@ -11,9 +15,12 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from access_control.audit import AuditEvent, record_event
+from access_control.legal_basis import FIELDS as CLOSURE_FIELDS
+from access_control.legal_basis import normalise as normalise_legal_basis
 from access_control.levels import AccessLevel
+from access_control.policy import Action, can
 from catalog.api.context import Context
-from catalog.api.errors import ValidationError
+from catalog.api.errors import NotAuthorized, ValidationError
 from catalog.api.validation import as_bool
 from catalog.datasets.dictization import resource_url
 from catalog.datasets.models import Dataset, Resource, Tag
@@ -74,6 +81,8 @@ def update_dataset(context: Context, dataset: Dataset, data: dict, *, partial: b
     """package_update (full replace of the given fields, CKAN semantics) or package_patch."""
     parsed = parse_dataset(context.db, data, dataset, partial=partial,
                            by_person=not context.principal.is_system)
+    if _changes_access(dataset, parsed.columns):
+        _require_change_access(context, dataset)
     previous_level = dataset.access_level
     for key, value in parsed.columns.items():
         setattr(dataset, key, value)
@@ -86,6 +95,38 @@ def update_dataset(context: Context, dataset: Dataset, data: dict, *, partial: b
     if dataset.access_level != previous_level:
         _audit_level_change(context, dataset, None, previous_level)
     return dataset
+
+
+def _changes_access(dataset: Dataset, columns: dict[str, Any]) -> bool:
+    """Whether the parsed ``columns`` change the dataset's level or its legal basis, note
+    included (the basis compared in its stored form, so a code or another spelling of the
+    same law is no change)."""
+    for key in ("access_level", *CLOSURE_FIELDS):
+        if key not in columns:
+            continue
+        current, given = getattr(dataset, key) or "", columns[key] or ""
+        if key == "legal_basis":
+            current, given = normalise_legal_basis(current), normalise_legal_basis(given)
+        if given != current:
+            return True
+    return False
+
+
+def _require_change_access(context: Context, dataset: Dataset) -> None:
+    if not can(context.principal, Action.CHANGE_ACCESS, dataset):
+        raise NotAuthorized(_("Only editors and administrators of the dataset's organization "
+                              "may change who may see it (access levels and legal basis)"))
+
+
+def _opens(previous: str | None, level: str | None) -> bool:
+    """Whether a resource's own level going from ``previous`` to ``level`` (``None``:
+    it follows its dataset) could let anyone see it who could not: dropping the level
+    (the resource would open with its dataset) or making it less strict. Making it
+    stricter is left to whoever edits the resource (a grant holder adding a sensitive
+    file must be able to keep it closed; they could delete the file anyway)."""
+    if previous is None or level == previous:
+        return False
+    return level is None or not AccessLevel(level).at_least_as_strict_as(AccessLevel(previous))
 
 
 def _audit_level_change(context: Context, dataset: Dataset, resource: Resource | None,
@@ -149,8 +190,6 @@ def _replace_resources(context: Context, dataset: Dataset, items: list[dict]) ->
     Resources the caller may not read are not in what they were shown, so they are kept
     as they are rather than deleted.
     """
-    from access_control.policy import Action, can
-
     existing = {resource.id: resource for resource in dataset.resources}
     hidden = [r for r in dataset.resources if not can(context.principal, Action.READ, r)]
     errors = Errors()
@@ -233,9 +272,15 @@ def _apply_resource(
                 errors.add(prefix + name, _("Must be at most %(n)s characters", n=max_length))
             setattr(resource, name, text)
     if given("access_level"):
-        resource.access_level = parse_access_level_for_resource(
-            data.get("access_level"), dataset.access_level, errors
-        )
+        level_errors = Errors()
+        level = parse_access_level_for_resource(data.get("access_level"), dataset.access_level,
+                                                level_errors)
+        for field_name, messages in level_errors.by_field.items():
+            for message in messages:
+                errors.add(field_name, message)
+        if not level_errors.by_field and _opens(previous_level, level):
+            _require_change_access(context, dataset)
+        resource.access_level = level
     if resource.access_level and not AccessLevel(resource.access_level).at_least_as_strict_as(
         AccessLevel(dataset.access_level)
     ):
