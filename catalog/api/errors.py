@@ -47,5 +47,8 @@ class ValidationError(ActionError):
 
 
 class SearchQueryError(ActionError):
-    status = 409
+    """A ``q``, ``fq`` or ``sort`` the search cannot read. 400, as CKAN answers its
+    SearchQueryError (409 is its "Search Error", a failing search engine)."""
+
+    status = 400
     type_name = "Search Query Error"

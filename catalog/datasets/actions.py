@@ -11,7 +11,7 @@ from access_control.policy import Action, can, can_read_resource_level, visibili
 from catalog.api.context import Context
 from catalog.api.errors import NotAuthorized, NotFound, ValidationError
 from catalog.api.registry import action
-from catalog.api.validation import as_int, require
+from catalog.api.validation import as_bool, as_int, require
 from catalog.datasets import services
 from catalog.datasets.dictization import dataset_dict, resource_dict
 from catalog.datasets.lookup import dataset_for, resource_for
@@ -30,18 +30,19 @@ def show_dataset(context: Context, dataset: Dataset) -> dict:
 
 @action("package_list", read_only=True)
 def package_list(context: Context, data: dict) -> list[str]:
-    """Names of the active datasets the caller may read, sorted.
+    """Names of the active open datasets, sorted, as CKAN lists its public ones.
 
     :param limit: at most this many names
     :param offset: skip this many
-
-    ``include_private`` is accepted but changes nothing: visibility is decided by the
-    access policy alone, so ``ckanapi dump datasets --all`` gets everything the token
-    may read.
+    :param include_private: add the closed datasets the caller may read (default false:
+        a sync script holding a staff token copies open data unless it asks for more)
     """
+    seen_by = visibility(context.principal)
+    if not as_bool(data.get("include_private"), False):
+        seen_by = seen_by.open_only()
     query = (
         sa.select(Dataset.name)
-        .where(Dataset.state == "active", visibility(context.principal).dataset_clause())
+        .where(Dataset.state == "active", seen_by.dataset_clause())
         .order_by(Dataset.name)
     )
     if data.get("limit") not in (None, ""):
@@ -265,7 +266,7 @@ def _check_move(context: Context, dataset: Dataset, data: dict) -> None:
     the right to create datasets in the target."""
     target = data.get("owner_org")
     if target and target not in (dataset.owner_org_id, dataset.organization.name):
-        _require_create_in(context, target)
         if not can(context.principal, Action.MOVE, dataset):
             raise NotAuthorized(_("Only editors and administrators of the dataset's "
                                   "organization may move it to another organization"))
+        _require_create_in(context, target)

@@ -46,6 +46,11 @@ def build_document(dataset: Dataset, column_text: list[str] | None = None,
         views_recent=views_recent,
         resource_formats=sorted({(resource.format, resource.access_level) for resource in resources
                                  if resource.format}, key=lambda pair: (pair[0], pair[1] or "")),
+        author=dataset.author or "",
+        maintainer=dataset.maintainer or "",
+        url=dataset.url or "",
+        res_url=[resource.url or "" for resource in shared],
+        extras={str(key): str(value) for key, value in (dataset.extras or {}).items()},
     )
 
 

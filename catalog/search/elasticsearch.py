@@ -15,8 +15,10 @@ from urllib.parse import urlsplit
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
 from access_control.policy import Visibility
-from catalog.search.analysis import FIELDS, TIERS, Alternative, MatchQuery
-from catalog.search.es_filters import every_resource_query, filter_query, formats_field
+from catalog.search.analysis import FIELDS, TIERS, MatchQuery
+from catalog.search.es_filters import (
+    every_resource_query, extras_value, filter_query, formats_field, within_fields,
+)
 from catalog.search.interfaces import SearchDocument, SearchQuery, SearchResult
 
 DEFAULT_ALIAS = "catalog-datasets"
@@ -29,6 +31,10 @@ _KEYWORDS = ("id", "name", "owner_org", "organization", "groups", "tags", "res_f
 _SORT_FIELDS = {"metadata_modified": "modified_us", "metadata_created": "created_us",
                 "title_string": "title_sort", "name": "name", "views_recent": "views_recent"}
 _MAX_FACET_VALUES = 10000
+# Keywords only filters read (fq=author:..., extras_<key>:...). Longer values are not
+# indexed: Lucene refuses a term over 32766 bytes (8191 characters of up to 4 bytes).
+_FILTER_KEYWORDS = ("author", "maintainer", "url", "res_url", "extras")
+_FILTER_KEYWORD = {"type": "keyword", "ignore_above": 8191}
 
 
 def _mappings() -> dict:
@@ -36,6 +42,7 @@ def _mappings() -> dict:
     properties = {f"{name}_terms": dict(text) for name in FIELDS}
     properties["all"] = {"type": "text", "analyzer": "terms", "norms": False}
     properties.update({name: {"type": "keyword"} for name in _KEYWORDS})
+    properties.update({name: dict(_FILTER_KEYWORD) for name in _FILTER_KEYWORDS})
     properties.update({
         "metadata_modified": {"type": "date"}, "metadata_created": {"type": "date"},
         "num_resources": {"type": "integer"}, "num_tags": {"type": "integer"},
@@ -66,6 +73,9 @@ def _source(document: SearchDocument) -> dict:
         license_id=document.license_id or None, access_level=document.access_level,
         frequency=document.frequency or None, state=document.state, type=document.type,
         title_sort=document.title,
+        author=document.author, maintainer=document.maintainer, url=document.url,
+        res_url=document.res_url,
+        extras=[extras_value(key, value) for key, value in sorted(document.extras.items())],
         metadata_modified=document.metadata_modified.isoformat(),
         metadata_created=document.metadata_created.isoformat(),
         num_resources=document.num_resources, num_tags=document.num_tags,
@@ -93,28 +103,12 @@ def _microseconds(moment) -> int:
     return int(moment.replace(tzinfo=timezone.utc).timestamp()) * 1_000_000 + moment.microsecond
 
 
-def _within(match: MatchQuery, fields: tuple[str, ...]) -> dict:
-    """Every clause matches within ``fields`` (a term may be in any of them)."""
-    def alternative(alt: Alternative) -> dict:
-        if len(fields) == len(FIELDS):  # anywhere: the "all" field says it at once
-            return {"bool": {"filter": [{"term": {"all": term}} for term in alt.terms]}}
-        return {"bool": {"filter": [
-            {"bool": {"should": [{"term": {f"{name}_terms": term}} for name in fields],
-                      "minimum_should_match": 1}}
-            for term in alt.terms]}}
-
-    return {"bool": {"filter": [
-        {"bool": {"should": [alternative(alt) for alt in clause.alternatives],
-                  "minimum_should_match": 1}}
-        for clause in match.clauses]}}
-
-
 def match_query(match: MatchQuery) -> dict:
     """The Elasticsearch query of an analysed query: it matches when every clause does,
     and scores the dataset's tier (:data:`catalog.search.analysis.TIERS`), as the SQL
     engines rank."""
     return {"dis_max": {"queries": [
-        {"constant_score": {"filter": _within(match, fields), "boost": tier}}
+        {"constant_score": {"filter": within_fields(match, fields), "boost": tier}}
         for tier, fields in TIERS
     ]}}
 
@@ -195,6 +189,12 @@ class ElasticsearchIndex:
         if not self.client.indices.exists_alias(name=self.alias):
             name = self._create_index()
             self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
+        else:
+            # An index made before the filter keywords existed gets them (adding fields is
+            # allowed; the mapping is strict, so writing them would fail otherwise). Its
+            # documents have them once re-indexed: catalog search rebuild.
+            added = {name: dict(_FILTER_KEYWORD) for name in _FILTER_KEYWORDS}
+            self.client.indices.put_mapping(index=self.alias, properties=added)
         self._ready = True
 
     def _write_targets(self) -> list[str]:

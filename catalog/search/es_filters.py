@@ -1,11 +1,16 @@
 """Translating a parsed ``fq`` filter into an Elasticsearch query (the same meaning as
-:mod:`catalog.search.sql_filters`, which the shared contract tests hold both to)."""
+:mod:`catalog.search.sql_filters`, which the shared contract tests hold both to), and
+analysed words into a query within some index fields."""
 
 from __future__ import annotations
 
 from access_control.levels import AccessLevel
 from access_control.policy import Visibility
-from catalog.search.query import FIELDS, And, Filter, Match, Not, Or, Range
+from catalog.search.analysis import FIELDS as INDEX_FIELDS
+from catalog.search.analysis import Alternative, MatchQuery
+from catalog.search.query import (
+    EXTRAS_PREFIX, FIELDS, And, Filter, Match, Not, Nothing, Or, Prefix, Range, Words,
+)
 from catalog.search.sql_filters import _to_datetime, _to_int
 
 _FIELD_NAMES = {"dataset_type": "type", "metadata_modified": "metadata_modified",
@@ -40,6 +45,23 @@ def every_resource_query(visibility: Visibility) -> dict | None:
     return {"bool": {"should": should, "minimum_should_match": 1}} if should else None
 
 
+def within_fields(match: MatchQuery, fields: tuple[str, ...]) -> dict:
+    """Every clause of ``match`` matches within the index fields ``fields`` (a term may be
+    in any of them)."""
+    def alternative(alt: Alternative) -> dict:
+        if len(fields) == len(INDEX_FIELDS):  # anywhere: the "all" field says it at once
+            return {"bool": {"filter": [{"term": {"all": term}} for term in alt.terms]}}
+        return {"bool": {"filter": [
+            {"bool": {"should": [{"term": {f"{name}_terms": term}} for name in fields],
+                      "minimum_should_match": 1}}
+            for term in alt.terms]}}
+
+    return {"bool": {"filter": [
+        {"bool": {"should": [alternative(alt) for alt in clause.alternatives],
+                  "minimum_should_match": 1}}
+        for clause in match.clauses]}}
+
+
 def filter_query(node: Filter, visibility: Visibility | None = None) -> dict:
     """An Elasticsearch query equivalent to ``node``; with ``visibility``, ``res_format``
     only matches formats of resources the caller may read."""
@@ -51,35 +73,58 @@ def filter_query(node: Filter, visibility: Visibility | None = None) -> dict:
                              "minimum_should_match": 1}}
         case Not(item):
             return {"bool": {"must_not": [filter_query(item, visibility)]}}
+        case Nothing():
+            return _NOTHING
         case Range():
             return _range_query(node)
+        case Words(_text, fields, match):
+            return _NOTHING if match is None else within_fields(match, fields)
+        case Prefix(field, prefix):
+            return _text_query(field, prefix, True, visibility)
         case Match(field, value):
             return _match_query(field, value, visibility)
     raise TypeError(node)
 
 
+_NOTHING = {"bool": {"must_not": [{"match_all": {}}]}}
+
+
 def _match_query(field: str, value: str, visibility: Visibility | None = None) -> dict:
     if value == "*":
         return {"match_all": {}}
+    if field == "capacity":
+        is_open = {"term": {"access_level": AccessLevel.OPEN.value}}
+        return is_open if value == "public" else {"bool": {"must_not": [is_open]}}
+    if FIELDS.get(field, "text") != "text":
+        return _range_query(Range(field, value, value))
+    return _text_query(field, value, False, visibility)
+
+
+def _text_query(field: str, value: str, prefix: bool, visibility: Visibility | None) -> dict:
+    """``field`` is ``value``, or starts with it when ``prefix`` (keywords: case counts)."""
+    def same(name: str, wanted: str) -> dict:
+        return {"prefix": {name: wanted}} if prefix else {"term": {name: wanted}}
+
     if field == "res_format":
-        every = {"term": {"res_format_lower": value.lower()}}
+        every = same("res_format_lower", value.lower())
         if visibility is None or visibility.everything:
             return every
         should = []
         by_level = formats_field(visibility)
         if by_level is not None:
-            should.append({"term": {f"{by_level}_lower": value.lower()}})
+            should.append(same(f"{by_level}_lower", value.lower()))
         readers = every_resource_query(visibility)
         if readers is not None:
             should.append({"bool": {"filter": [readers, every]}})
-        return {"bool": {"should": should, "minimum_should_match": 1}} if should else {
-            "bool": {"must_not": [{"match_all": {}}]}}
-    if field == "capacity":
-        is_open = {"term": {"access_level": AccessLevel.OPEN.value}}
-        return is_open if value == "public" else {"bool": {"must_not": [is_open]}}
-    if FIELDS[field] != "text":
-        return _range_query(Range(field, value, value))
-    return {"term": {_FIELD_NAMES.get(field, field): value}}
+        return {"bool": {"should": should, "minimum_should_match": 1}} if should else _NOTHING
+    if field.startswith(EXTRAS_PREFIX):
+        return same("extras", extras_value(field[len(EXTRAS_PREFIX):], value))
+    return same(_FIELD_NAMES.get(field, field), value)
+
+
+def extras_value(key: str, value: str) -> str:
+    """How an extra is kept in the ``extras`` keyword field: key and value in one term."""
+    return f"{key}\u001f{value}"
 
 
 def _range_query(node: Range) -> dict:

@@ -7,6 +7,7 @@ import unicodedata
 from markupsafe import Markup, escape
 
 from catalog.search.analysis import MatchQuery, analyze_query, tokenize
+from catalog.search.query import query_words
 from catalog.search.text import clean_term, cjk_runs, fold_kana, normalise, romaji
 
 SNIPPET_LENGTH = 160
@@ -46,6 +47,7 @@ def highlight(text: str, q: str, limit: int | None = None) -> Markup:
     """``text`` (escaped) with the words matching query ``q`` in ``<mark>``; cut to a
     window of ``limit`` characters around the first match when ``limit`` is given."""
     text = text or ""
+    q = query_words(q) if q else q  # without field names and operators
     match = analyze_query(q) if q else None
     if match is None:
         return escape(text[:limit] + ("…" if limit and len(text) > limit else "")) if limit else escape(text)

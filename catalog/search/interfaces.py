@@ -43,6 +43,12 @@ class SearchDocument:
     # (format, the resource's own access level or None when it inherits the dataset's)
     # per resource: a format counts for a caller only through resources they may read.
     resource_formats: list[tuple[str, str | None]] = field(default_factory=list)
+    # Values only filters read (fq=author:..., res_url:..., extras_<key>:...).
+    author: str = ""
+    maintainer: str = ""
+    url: str = ""
+    res_url: list[str] = field(default_factory=list)  # resources sharing the dataset's level
+    extras: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def terms(self) -> dict[str, list[str]]:

@@ -3,7 +3,8 @@
 Full-text matching uses the database's own index (FTS5 on SQLite, GIN over ``tsvector``
 on PostgreSQL, see :mod:`catalog.search.sql_stores`) over the terms of
 :mod:`catalog.search.analysis`. On PostgreSQL, filters, visibility, facets and sorting
-run as SQL over the catalog tables. On SQLite they read the index's ``entries`` rows:
+run as SQL over the catalog tables (a filter's analysed words, ``title:人口``, read the
+index). On SQLite they read the index's ``entries`` rows:
 visibility keys there are kept exact by triggers in the changing transaction; facet
 values and sort keys follow the outbox (a moment behind a change, like the text), and a
 resource change drops its dataset's formats until then. The match-all query's counts are
@@ -151,11 +152,11 @@ class SqlSearchIndex:
                     return self._fts5_search(connection, active, query, visibility)
                 finally:
                     connection.rollback()  # the temporary tables' rows
-        conditions = [Dataset.state == "active", visibility.dataset_clause()]
-        if query.filter is not None:
-            conditions.append(filter_clause(query.filter, visibility))
         with self.engine.connect() as connection:
             active, _building = self._generations(connection)
+            conditions = [Dataset.state == "active", visibility.dataset_clause()]
+            if query.filter is not None:
+                conditions.append(filter_clause(query.filter, visibility, self._words(active)))
             matching = sa.select(Dataset.id).where(*conditions)
             score = sa.literal(0)
             if query.match is not None:
@@ -181,6 +182,10 @@ class SqlSearchIndex:
             connection.rollback()  # the SQLite engine's temporary table of hits
         return SearchResult(count=count or 0, ids=ids, facets=facets)
 
+    def _words(self, generation: int):
+        """Fielded words of a filter (``title:人口``), looked up in this generation."""
+        return lambda fields, match: self.store.matching_ids(generation, fields, match)
+
     # --- searching on SQLite: the entries table ------------------------------------
 
     def _fts5_search(self, connection, generation: int, query: SearchQuery,
@@ -194,8 +199,8 @@ class SqlSearchIndex:
         conditions = [e.c.state == "active",
                       visibility.clause(e.c.access_level, e.c.owner_org, e.c.dataset_id)]
         if query.filter is not None:
-            conditions.append(e.c.dataset_id.in_(
-                sa.select(Dataset.id).where(filter_clause(query.filter, visibility))))
+            conditions.append(e.c.dataset_id.in_(sa.select(Dataset.id).where(
+                filter_clause(query.filter, visibility, self._words(generation)))))
         if query.match is None and query.filter is None:
             count, facets = self._match_all(connection, t, query, visibility)
             ids = list(connection.scalars(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Callable, Iterable, Protocol
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import TSQUERY
 
 from catalog.search.analysis import FIELDS, TIERS, Alternative, MatchQuery
 from catalog.search.models import ENGINE_TABLE_PREFIX
@@ -31,6 +32,11 @@ class TermStore(Protocol):
         :data:`catalog.search.analysis.TIERS`). ``enough(hits, tier)`` says whether the
         datasets of at least ``tier`` fill the page asked for, so that lower tiers need
         not be told apart."""
+
+    def matching_ids(self, generation: int, fields: tuple[str, ...],
+                     match: MatchQuery) -> sa.Select:
+        """A SELECT of the ids of the datasets whose terms in the index fields ``fields``
+        match ``match`` (fielded words of a filter: ``title:人口``)."""
 
 
 def _name(generation: int, suffix: str = "") -> str:
@@ -204,6 +210,18 @@ class Fts5Store:
         for kind in ("text", "entries"):
             connection.exec_driver_sql(f"DELETE FROM {t[kind]}")
         self._bump(connection, t)
+
+    def matching_ids(self, generation, fields, match):
+        """Read in the FTS5 index; a column filter keeps to ``fields``."""
+        t = fts5_tables(generation)
+        expression = fts5_expression(match)
+        if set(fields) != set(FIELDS):
+            expression = _in_fields(expression, fields)
+        text = sa.table(t["text"], sa.column("rowid"))
+        entries = sa.table(t["entries"], sa.column("rowid"), sa.column("dataset_id"))
+        found = sa.select(text.c.rowid).where(
+            sa.literal_column(t["text"]).op("MATCH")(sa.literal(expression)))
+        return sa.select(entries.c.dataset_id).where(entries.c.rowid.in_(found))
 
     MATCHING_COLUMNS = ("rowid", "tier", "every_resource", "dataset_id", "access_level",
                         "owner_org", "license_id", "frequency", "modified", "name",
@@ -407,6 +425,31 @@ class PostgresStore:
             f"FROM {table} WHERE {_ALL} @@ CAST(:q AS tsquery)"
         ).bindparams(**parameters)
         return statement.columns(dataset_id=sa.String, tier=sa.Integer).subquery("hits")
+
+    def matching_ids(self, generation, fields, match):
+        """The GIN index (over ``everything``) finds the candidates; the vector holding
+        ``fields`` decides (labels pick title, tags, categories or description out of
+        ``main``)."""
+        table = sa.table(_name(generation), sa.column("dataset_id"),
+                         *(sa.column(name) for name in _PG_VECTORS))
+        conditions = [table.c[_ALL].op("@@")(_tsquery(tsquery_literal(match)))]
+        main = [name for name in fields if name in _PG_LABELS]
+        others = [table.c[name] for name in fields if name not in _PG_LABELS]
+        if main and not others:
+            labels = "".join(_PG_LABELS[name] for name in main)
+            conditions.append(table.c.main.op("@@")(_tsquery(tsquery_literal(match, labels))))
+        elif set(fields) != set(FIELDS):
+            if main and len(main) < len(_PG_LABELS):
+                raise ValueError(f"no vector holds exactly the fields {fields}")
+            vector = table.c.main if main else others.pop(0)
+            for other in others:
+                vector = vector.op("||")(other)
+            conditions.append(vector.op("@@")(_tsquery(tsquery_literal(match))))
+        return sa.select(table.c.dataset_id).where(*conditions)
+
+
+def _tsquery(text: str) -> sa.ColumnElement:
+    return sa.cast(sa.literal(text), TSQUERY)
 
 
 def _vector_for(fields: tuple[str, ...]) -> str:

@@ -62,6 +62,7 @@ class SearchParams:
             "sort": sort,
             "facet.field": list(FACET_FIELDS),
             "facet.limit": 10,
+            "include_private": True,  # the pages show staff everything they may read
         }
 
     def url_args(self, **changes) -> str:

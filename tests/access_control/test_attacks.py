@@ -144,9 +144,10 @@ def _check_hostile_call(client, token, action, field, value, may_read_restricted
     assert "$argon2" not in text
     assert may_read_restricted or "個人調査票" not in text
     if status == 409:
-        assert body["error"]["__type"] in ("Validation Error", "Search Query Error")
-    if status == 400:
-        assert value == "\x00" and "NUL" in body["error"]["message"]
+        assert body["error"]["__type"] == "Validation Error"
+    if status == 400:  # CKAN's status for a search query it cannot parse
+        assert body["error"]["__type"] == "Search Query Error" or (
+            value == "\x00" and "NUL" in body["error"]["message"])
 
 
 def test_hostile_input_in_page_search_fields(client, department):

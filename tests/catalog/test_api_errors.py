@@ -33,6 +33,19 @@ def test_missing_id_is_a_validation_error(client):
     assert body["error"]["id"]  # per-field message
 
 
+def test_unreadable_search_query_is_a_400_search_query_error(client):
+    """CKAN answers its SearchQueryError with 400 (409 is its "Search Error")."""
+    from catalog.api.errors import SearchQueryError
+
+    assert SearchQueryError.status == 400
+    for params in ({"fq": "tags:(a"}, {"sort": "nothing desc"}):
+        status, body = call(client, "package_search", **params)
+        assert status == 400
+        assert body["success"] is False
+        assert body["error"]["__type"] == "Search Query Error"
+        assert body["error"]["message"]
+
+
 def test_unknown_dataset_is_not_found(client):
     status, body = call(client, "package_show", id="does-not-exist")
     assert status == 404

@@ -23,7 +23,7 @@ def package_show_by_id(world, caller):
 
 @read_path("package_search q=marker", reveals={"title", "notes", "tag"})
 def package_search_markers(world, caller):
-    return "\n".join(caller.api("package_search", q=value)[1]
+    return "\n".join(caller.api("package_search", q=value, include_private=True)[1]
                      for secret in world.secrets for value in secret.markers.values())
 
 
@@ -35,7 +35,7 @@ def package_search_count(world, caller):
     found = []
     for secret in world.secrets:
         for kind, value in secret.markers.items():
-            result = caller.api_result("package_search", q=value, rows=0)
+            result = caller.api_result("package_search", q=value, rows=0, include_private=True)
             if kind != "exists" and result and result["count"] > 0:
                 found.append(secret.markers.get("exists") or value)
     return "\n".join(found)
@@ -43,7 +43,7 @@ def package_search_count(world, caller):
 
 @read_path("package_search facet counts", reveals={"tag", "exists"})
 def package_search_facets(world, caller):
-    result = caller.api_result("package_search", rows=0, **{
+    result = caller.api_result("package_search", rows=0, include_private=True, **{
         "facet.field": ["tags", "groups", "organization", "res_format", "access_level"],
         "facet.limit": -1})
     found = [str(result)]

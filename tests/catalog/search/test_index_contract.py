@@ -4,8 +4,14 @@ a real cluster when CATALOG_TEST_ES_URL is set)."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
+from catalog.search import elasticsearch as es
+from tests import factories
+from tests.catalog.search.conftest import make_app
+from tests.conftest import empty_all_tables
 from tests.factories import make_dataset, make_group, make_org, make_token, make_user
 from tests.helpers import result
 
@@ -175,3 +181,130 @@ def sa_select_names():
     from catalog.datasets.models import Dataset
 
     return sa.select(Dataset.name, Dataset.id)
+
+
+@pytest.fixture
+def ckan_fields(engine_app):
+    """Datasets with the values CKAN's Solr schema indexes beside the text: author,
+    maintainer, url, extras, resource names, descriptions and URLs."""
+    doboku = make_org("doboku", "道路維持課")
+    bunka = make_org("bunka", "文化財保護課")
+    make_dataset(doboku, name="douro-kyouryou", title="道路橋梁の点検結果",
+                 notes="県が管理する橋の点検。", tags=[{"name": "道路"}],
+                 author="土木部 道路維持課", maintainer="橋梁係", url="https://example.jp/douro",
+                 extras=[{"key": "k1", "value": "v1"}, {"key": "theme", "value": "インフラ"}],
+                 resources=[{"name": "点検結果一覧", "description": "年度ごとの集計",
+                             "url": "https://example.jp/douro.csv", "format": "CSV"},
+                            {"name": "損傷台帳", "url": "https://example.jp/daicho.csv",
+                             "format": "CSV", "access_level": "internal"}])
+    make_dataset(bunka, name="bunkazai", title="指定文化財の一覧", notes="市町村の指定文化財。",
+                 tags=[{"name": "文化"}], author="教育庁", extras=[{"key": "k1", "value": "v2"}],
+                 resources=[{"name": "文化財リスト", "url": "https://example.jp/bunkazai.xlsx",
+                             "format": "XLSX"}])
+    make_dataset(doboku, name="douro-naibu", title="道路の内部資料", notes="県の内部向け。",
+                 author="土木部 道路維持課", extras=[{"key": "k1", "value": "v1"}],
+                 access_level="internal",
+                 resources=[{"name": "内部の点検結果", "url": "https://example.jp/naibu.csv"}])
+    return make_token(make_user("shokuin"))  # staff: sees internal datasets
+
+
+class TestCkanFieldsContract:
+    """CKAN's fielded q, its other Solr fields and wildcards: the same datasets on every
+    engine, and never one the caller may not read."""
+
+    def test_fielded_q_filters_like_fq(self, engine_client, ckan_fields):
+        staff = ckan_fields
+        assert names(engine_client, q="title:道路") == ["douro-kyouryou"]
+        assert sorted(names(engine_client, staff, q="title:道路")) == [
+            "douro-kyouryou", "douro-naibu"]
+        assert names(engine_client, q="notes:県") == ["douro-kyouryou"]
+        assert names(engine_client, q="title:文化財") == ["bunkazai"]
+        assert sorted(names(engine_client, q="name:douro-kyouryou OR name:bunkazai")) == [
+            "bunkazai", "douro-kyouryou"]
+        assert names(engine_client, q="tags:道路 AND organization:doboku") == ["douro-kyouryou"]
+        assert names(engine_client, q="tags:道路 AND organization:bunka") == []
+        assert names(engine_client, q="点検 organization:doboku") == ["douro-kyouryou"]
+        # A free word inside OR searches every field; NOT excludes.
+        assert sorted(names(engine_client, q="文化財 OR tags:道路")) == [
+            "bunkazai", "douro-kyouryou"]
+        assert names(engine_client, q="-title:道路 site_id:default") == ["bunkazai"]
+
+    def test_text_fields_of_the_dataset_and_its_shared_resources(self, engine_client, ckan_fields):
+        staff = ckan_fields
+        assert names(engine_client, fq="text:文化財") == ["bunkazai"]
+        assert names(engine_client, fq="res_name:点検結果") == ["douro-kyouryou"]
+        assert sorted(names(engine_client, staff, fq="res_name:点検結果")) == [
+            "douro-kyouryou", "douro-naibu"]
+        assert names(engine_client, fq="res_description:年度") == ["douro-kyouryou"]
+        assert names(engine_client, fq="notes:内部") == []
+        assert names(engine_client, staff, fq="notes:内部") == ["douro-naibu"]
+        # A resource stricter than its dataset is not searched by its words or URL.
+        assert names(engine_client, fq="res_name:損傷台帳") == []
+        assert names(engine_client, fq='res_url:"https://example.jp/daicho.csv"') == []
+
+    def test_exact_values_extras_private_and_site_id(self, engine_client, ckan_fields):
+        staff = ckan_fields
+        assert names(engine_client, fq='author:"土木部 道路維持課"') == ["douro-kyouryou"]
+        assert sorted(names(engine_client, staff, fq='author:"土木部 道路維持課"')) == [
+            "douro-kyouryou", "douro-naibu"]
+        assert names(engine_client, fq="maintainer:橋梁係") == ["douro-kyouryou"]
+        assert names(engine_client, fq='url:"https://example.jp/douro"') == ["douro-kyouryou"]
+        assert names(engine_client, fq="res_url:https://example.jp/douro.csv") == [
+            "douro-kyouryou"]
+        assert names(engine_client, fq="extras_k1:v1") == ["douro-kyouryou"]
+        assert sorted(names(engine_client, staff, fq="extras_k1:v1")) == [
+            "douro-kyouryou", "douro-naibu"]
+        assert names(engine_client, fq="extras_theme:インフラ") == ["douro-kyouryou"]
+        assert names(engine_client, fq="extras_k1:v3") == []
+        assert names(engine_client, fq="-extras_theme:インフラ") == ["bunkazai"]  # has none
+        assert names(engine_client, fq="private:true") == []
+        assert names(engine_client, staff, fq="private:true") == ["douro-naibu"]
+        assert sorted(names(engine_client, staff, fq="private:false")) == [
+            "bunkazai", "douro-kyouryou"]
+        assert len(names(engine_client, fq="site_id:default")) == 2
+        assert names(engine_client, fq="site_id:elsewhere") == []
+
+    def test_unknown_fields_match_nothing(self, engine_client, ckan_fields):
+        assert names(engine_client, fq="extras_k9:v1") == []
+        assert names(engine_client, fq="nosuchfield:x") == []
+        assert names(engine_client, q="nosuchfield:x") == []
+        assert len(names(engine_client, fq="-nosuchfield:x")) == 2
+
+    def test_trailing_wildcards_match_prefixes(self, engine_client, ckan_fields):
+        staff = ckan_fields
+        assert names(engine_client, fq="name:douro*") == ["douro-kyouryou"]
+        assert sorted(names(engine_client, staff, fq="name:douro*")) == [
+            "douro-kyouryou", "douro-naibu"]
+        assert names(engine_client, fq="name:DOURO*") == []  # case counts, as in CKAN
+        assert names(engine_client, fq='name:"douro*"') == []  # quoted: no wildcard
+        assert names(engine_client, fq="tags:文*") == ["bunkazai"]
+        assert names(engine_client, fq="author:土木部*") == ["douro-kyouryou"]
+        assert names(engine_client, fq="res_format:xl*") == ["bunkazai"]
+        assert names(engine_client, fq="res_url:https\\://example.jp/bunkazai*") == ["bunkazai"]
+        assert sorted(names(engine_client, fq="extras_k1:v*")) == ["bunkazai", "douro-kyouryou"]
+        assert names(engine_client, q="organization:bun*") == ["bunkazai"]
+
+
+def test_an_elasticsearch_index_made_before_the_filter_fields_gets_them(
+        database_url, tmp_path, noida_es_url):
+    """An index made by an older release (strict mapping without author, extras, ...) is
+    not refused new documents: the missing fields are added to its mapping."""
+    empty_all_tables(database_url)
+    alias = f"catalog-old-{uuid.uuid4().hex[:8]}"
+    application = make_app(database_url, tmp_path, f"{noida_es_url}/{alias}")
+    index = application.extensions["search_index"]
+    old = es._mappings()
+    for name in es._FILTER_KEYWORDS:
+        del old["properties"][name]
+    name = f"{index.alias}-old"
+    index.client.indices.create(index=name, settings=es._SETTINGS, mappings=old)
+    index.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": index.alias}}])
+    token = factories.CURRENT_APP.set(application)
+    try:
+        make_dataset(make_org("doboku"), name="douro", author="道路維持課")
+        assert names(application.test_client(), fq="author:道路維持課") == ["douro"]
+    finally:
+        factories.CURRENT_APP.reset(token)
+        index.client.indices.delete(index=name)
+        index.client.close()
+        application.extensions["db_engine"].dispose()
