@@ -38,6 +38,8 @@ def dataset_permissions(dataset_id: str) -> dict[str, bool]:
     return {
         "edit": can(principal, Action.UPDATE, dataset),
         "manage_grants": can(principal, Action.MANAGE_GRANTS, dataset),
+        "change_access": can(principal, Action.CHANGE_ACCESS, dataset),
+        "move": can(principal, Action.MOVE, dataset),
     }
 
 

@@ -26,6 +26,7 @@ blueprint = Blueprint("dataset_forms", __name__)
 TEXT_FIELDS = ("title", "name", "notes", "owner_org", "license_id", "frequency", "maintainer",
                "maintainer_email", "contact_phone", "access_level", "legal_basis",
                "legal_basis_text", "access_note")
+ACCESS_FIELDS = ("access_level", "legal_basis", "legal_basis_text", "access_note")
 
 
 def _form_data(form: MultiDict) -> dict:
@@ -49,6 +50,7 @@ def _choices() -> dict:
 
 
 def _render(template_data: dict, errors: dict | None = None, status: int = 200):
+    template_data = {"may_move": True, "may_change_access": True, **template_data}
     return render_template("dataset_forms/form.html", errors=errors or {}, **_choices(),
                            **template_data), status
 
@@ -82,19 +84,27 @@ def create():
 @signin_required
 def edit(reference: str):
     dataset = _editable(reference)
+    # An edit grant covers the content: who may see the dataset and where it belongs are
+    # shown, not offered (the actions would refuse them anyway).
+    permissions = dataset_permissions(dataset["id"])
+    limits = {"may_move": permissions["move"], "may_change_access": permissions["change_access"]}
+    current = {key: dataset.get(key) or "" for key in TEXT_FIELDS}
+    current["owner_org"] = dataset["organization"]["name"]
     if request.method != "POST":  # GET, or HEAD (which must never write)
-        form = {key: dataset.get(key) or "" for key in TEXT_FIELDS}
-        form["owner_org"] = dataset["organization"]["name"]
-        form["tag_string"] = ", ".join(tag["name"] for tag in dataset["tags"])
-        form["groups"] = [group["name"] for group in dataset["groups"]]
-        return _render({"form": form, "dataset": dataset})
+        form = {**current, "tag_string": ", ".join(tag["name"] for tag in dataset["tags"]),
+                "groups": [group["name"] for group in dataset["groups"]]}
+        return _render({"form": form, "dataset": dataset, **limits})
     data = _form_data(request.form)
+    kept = (() if limits["may_move"] else ("owner_org",)) + (
+        () if limits["may_change_access"] else ACCESS_FIELDS)
+    for key in kept:  # left out of the patch: package_patch keeps what is not given
+        data.pop(key)
     try:
         updated = call_action("package_patch", {"id": dataset["id"], **data})
     except ValidationError as error:
         database.session().rollback()
-        return _render({"form": {**data, "groups": _names(data)}, "dataset": dataset},
-                       error.errors, 409)
+        form = {**data, **{key: current[key] for key in kept}, "groups": _names(data)}
+        return _render({"form": form, "dataset": dataset, **limits}, error.errors, 409)
     flash(_("The dataset was saved."))
     return redirect(url_for("datasets.show", reference=updated["name"]))
 
