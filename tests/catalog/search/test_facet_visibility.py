@@ -14,7 +14,8 @@ FACETS = json.dumps(["tags", "access_level", "organization", "res_format"])
 
 
 def search(client, token=None, **params) -> dict:
-    body = result(client, "package_search", token, rows=100, **{"facet.field": FACETS}, **params)
+    body = result(client, "package_search", token, rows=100, include_private=True,
+                  **{"facet.field": FACETS}, **params)
     return {"count": body["count"], "names": sorted(d["name"] for d in body["results"]),
             **{field: {item["name"]: item["count"] for item in facet["items"]}
                for field, facet in body["search_facets"].items()}}

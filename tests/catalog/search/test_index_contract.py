@@ -18,6 +18,7 @@ from tests.helpers import result
 
 def names(client, token=None, **params) -> list[str]:
     params.setdefault("rows", 100)
+    params.setdefault("include_private", True)  # whatever the caller may read
     body = result(client, "package_search", token, **params)
     return [dataset["name"] for dataset in body["results"]]
 
@@ -105,10 +106,12 @@ class TestSearchIndexContract:
         assert anonymous["count"] == 2
         assert {i["name"]: i["count"] for i in anonymous["search_facets"]["access_level"]["items"]} == {"open": 2}
         staff = make_token(make_user("staffer"))
-        body = result(engine_client, "package_search", staff, q="人口", **facet)
+        body = result(engine_client, "package_search", staff, q="人口", include_private=True,
+                      **facet)
         assert sorted(d["name"] for d in body["results"]) == ["naibu-jinko", "shichoson-jinko"]
         member = make_token(make_user("kodomo-member", orgs={catalog["kodomo"]: "member"}))
-        body = result(engine_client, "package_search", member, q="統計", **facet)
+        body = result(engine_client, "package_search", member, q="統計", include_private=True,
+                      **facet)
         # Staff see the internal one too, members the restricted one of their organization.
         assert body["count"] == 4
         assert {i["name"]: i["count"] for i in body["search_facets"]["organization"]["items"]} == {
