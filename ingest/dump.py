@@ -8,6 +8,7 @@ Excel shows it as text instead of running it. Numbers are numbers and stay as th
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -47,8 +48,11 @@ def neutralised_sql(column: str) -> str:
     """SQL neutralising a text column's formulas (see the module docstring)."""
     # The first character's code point (= + - @ tab CR): a pattern match on every cell
     # costs several times more.
-    return (f"CASE WHEN ord({column}) IN (61, 43, 45, 64, 9, 13) THEN '''' || {column} "
-            f"ELSE {column} END")
+    # The cast is free on text and lets tables stored before nested values became JSON
+    # text (lists, bytes typed "string") be dumped too.
+    text = f"{column}::VARCHAR"
+    return (f"CASE WHEN ord({text}) IN (61, 43, 45, 64, 9, 13) THEN '''' || {text} "
+            f"ELSE {text} END")
 
 
 def csv_text(rows: list[list], delimiter: str = ",") -> str:
@@ -145,7 +149,16 @@ def stream_xlsx(con, sql: str, params: list, names: list[str], count: int) -> It
 
 
 def _xlsx_value(value):
-    value = jsonable(value)
+    """A cell value xlsxwriter takes: lists and maps as JSON text, bytes as base64 (as
+    ingest stores them now), anything else it has no cell type for as text."""
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value, ensure_ascii=False, default=str)
+    elif isinstance(value, (bytes, bytearray, memoryview)):
+        value = base64.b64encode(bytes(value)).decode()
+    else:
+        value = jsonable(value)
+        if not isinstance(value, (str, int, float, bool, type(None))):
+            value = str(value)  # UUIDs, intervals
     return neutralise(value) if isinstance(value, str) else value
 
 
@@ -208,7 +221,7 @@ def geojson_select(fields: list[dict], latitude: str, longitude: str) -> str:
         column = quote(field["name"])
         if field["type"] == "number":  # JSON has no NaN or infinity
             column = f"CASE WHEN isfinite({column}) THEN {column} END"
-        elif field["type"] == "object":
+        elif field["type"] in ("object", "array"):
             column = f"TRY_CAST({column} AS JSON)"
         properties += [literal(field["name"]), column]
     feature = (f"json_object('type', 'Feature', 'id', \"_id\", 'geometry', json_object("

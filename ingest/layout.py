@@ -11,9 +11,23 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from ingest.readers import Cell
+from ingest.readers import BLANK, Cell
 
+# The words and signs notes start with (kept for callers that only need a first guess;
+# the layout itself asks for what follows them too, see _NOTE).
 FOOTNOTE_MARKERS = ("注", "（注", "(注", "出典", "資料", "※", "＊", "*", "備考", "（備考", "(備考")
+# A note starts with a marker followed by what a note has: 注：, 注1, 注１）, （注）, 資料：,
+# 出典：, ※1 ... A word that merely begins like one (注文の多い料理店, 資料館, 備考欄) is no
+# note, nor is a symbol alone (*, *** for a secret value).
+_NOTE = re.compile(r"^([(（【［\[]\s*(注|備考|参考)\s*[0-9０-９]*\s*[)）】］\]]"
+                   r"|(注記?|備考|出典|資料|出所|参考)\s*[0-9０-９]*\s*[：:]"
+                   r"|(出典|資料|出所)[\s\u3000]+\S"
+                   r"|注\s*[0-9０-９]+|注[)）.．、\s\u3000]"
+                   r"|[※＊*]\s*[0-9０-９]+)")
+# ※ or * before text (※印は推計値): a note too, but only where a row cannot be data.
+_MARKED_TEXT = re.compile(r"^[※＊*][\s\u3000]*[^\s\u3000*＊※]")
+# A line that carries on the note above it: indented, or numbered (２）, (3) ...).
+_NOTE_LINE = re.compile(r"^([\s\u3000]+\S|[(（]?[0-9０-９]{1,2}[)）.．、])")
 _NUMBER = re.compile(r"^[+\-−△▲]?[0-9]{1,3}(,[0-9]{3})*(\.[0-9]+)?%?$|^[+\-−△▲]?[0-9]+(\.[0-9]+)?%?$")
 _DATE = re.compile(r"^(\d{4}[-/.年]\d{1,2}([-/.月]\d{1,2}日?)?|(明治|大正|昭和|平成|令和)(元|\d{1,2})年.*"
                    r"|\d{1,2}/\d{1,2}/\d{4})$")
@@ -53,7 +67,9 @@ class Layout:
 
 
 def text_of(value: Cell) -> str:
-    """A cell as text: ISO dates, integral floats without ``.0``."""
+    """A cell as text: ISO dates, integral floats without ``.0``. A date-time stays one
+    even at midnight (``2023-04-01 00:00:00``): written as a date, it would not fit beside
+    the other date-times of its column (readers turn all-midnight columns into dates)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -61,14 +77,14 @@ def text_of(value: Cell) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+        return value.isoformat(sep=" ")
     if isinstance(value, (date, time)):
         return value.isoformat()
     return str(value)
 
 
 def is_empty(value: Cell) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip(" \t\r\n\u3000"))
+    return value is None or (isinstance(value, str) and not value.strip(BLANK))
 
 
 def kind_of(value: Cell) -> str:
@@ -119,6 +135,8 @@ def find_layout(rows: list[list[Cell]], merges: list[tuple[int, int, int, int]] 
     while header_end < len(rows) and header_end - header_top < 4 and filled[header_end] \
             and _header_like(rows[header_end], profile):
         header_end += 1
+    if header_end - header_top == 1 and _sub_header(rows, header_top, header_end):
+        header_end += 1
     header_rows = list(range(header_top, header_end))
     layout = _body(rows, filled, header_rows, width, merges)
     layout.preamble_rows = [r for r in range(header_top) if filled[r]]
@@ -148,6 +166,53 @@ def _header_like(row: list[Cell], profile: list[str]) -> bool:
     matches = [kind_of(cell) == kind for cell, kind in zip(row, profile)
                if not is_empty(cell) and kind != "empty"]
     return bool(matches) and sum(matches) <= len(matches) // 4
+
+
+def _sub_header(rows: list[list[Cell]], top: int, below: int) -> bool:
+    """Whether row ``below`` names the columns under the group headings of row ``top``:
+    the second row of a header that the kinds of the data cannot reveal (text only).
+
+    Conservative: ``top`` must have group headings, each followed by empty cells (merged
+    across them in Excel, flattened in CSV); ``below`` holds distinct text exactly under
+    them, and nothing (or the same words: a flattened tall cell) under the other headings;
+    and under at least half of the grouped columns the data is written differently
+    (digits, latin letters) from the name above it. A first data row with a value missing
+    has that shape only by rare chance."""
+    if below + 1 >= len(rows):
+        return False  # nothing under it would be left as data
+    head, sub = rows[top], rows[below]
+    last = max((c for row in (head, sub) for c, cell in enumerate(row) if not is_empty(cell)),
+               default=-1)
+    grouped: list[int] = []
+    c = 0
+    while c <= last:
+        span = c + 1
+        while span <= last and is_empty(head[span]):
+            span += 1
+        if is_empty(head[c]):  # no heading over the first columns: not this shape
+            return False
+        if span - c > 1:
+            if any(kind_of(sub[k]) != "text" for k in range(c, span)):
+                return False
+            grouped += range(c, span)
+        elif not is_empty(sub[c]) and text_of(sub[c]).strip() != text_of(head[c]).strip():
+            return False
+        c = span
+    names = [text_of(sub[k]).strip() for k in grouped]
+    if not grouped or len(set(names)) < len(names):
+        return False
+    data = rows[below + 1:below + 51]
+    differ = 0
+    for k in grouped:
+        shapes = Counter(_shape(text_of(row[k])) for row in data if not is_empty(row[k]))
+        differ += bool(shapes) and shapes.most_common(1)[0][0] != _shape(text_of(sub[k]))
+    return differ * 2 >= len(grouped)
+
+
+def _shape(text: str) -> tuple[bool, bool]:
+    """How a text is written, coarsely: with digits, with latin letters."""
+    text = text.translate(_FULLWIDTH)
+    return any(ch.isdigit() for ch in text), any("a" <= ch.lower() <= "z" for ch in text)
 
 
 def _hash_layout(rows, filled, width, merges) -> Layout:
@@ -190,19 +255,40 @@ def _body(rows, filled, header_rows, width, merges, skip=frozenset()) -> Layout:
 
 
 def _footnotes(rows, filled, candidates, width) -> set[int]:
-    """Notes under the table: rows starting with a note marker (注, 出典, ※ ...) that fill
-    few cells, and the narrow text rows after the last full data row."""
-    narrow = max(2, width // 5)
-    notes = set()
-    for r in candidates:
-        first = next((text_of(c).strip(" \u3000") for c in rows[r] if not is_empty(c)), "")
-        if filled[r] and filled[r] <= narrow and first.startswith(FOOTNOTE_MARKERS):
-            notes.add(r)
-    full = [r for r in candidates if filled[r] > narrow and r not in notes]
-    if full:
-        notes.update(r for r in candidates if r > full[-1] and filled[r]
-                     and all(kind_of(c) in ("text", "empty") for c in rows[r]))
-    return notes
+    """Notes under the table (see :func:`trailing_notes`), as row numbers."""
+    found = trailing_notes([rows[r] for r in candidates], width)
+    return {candidates[i] for i in found}
+
+
+def trailing_notes(rows: list[list[Cell]], width: int) -> set[int]:
+    """The positions in ``rows`` (the rows under a header, or the last rows of a file) of
+    the notes at their end: rows after the last data row that start with a note (注：,
+    資料：, ※1 ...) and fill few of the table's ``width`` columns, with the indented or
+    numbered lines that carry a note on.
+
+    A row filling every column (most columns of a narrow table), or holding a number
+    beside its words, is data whatever its first word; so is any row above a data row: a
+    table keeps rows that look like notes in its middle rather than lose a row of data."""
+    few = max(2, width // 5) if width > 4 else 1
+    notes: list[int] = []
+    carried: list[int] = []  # continuation lines below a note not yet seen
+    for i in range(len(rows) - 1, -1, -1):
+        filled = [cell for cell in rows[i] if not is_empty(cell)]
+        if not filled:
+            continue
+        cells = [text_of(cell) for cell in filled]
+        first = cells[0].strip(" \u3000")
+        # A number beside the words (※ 合計, ..., 100) makes a row of data.
+        worded = all(kind_of(cell) == "text" for cell in filled[1:])
+        if len(cells) <= few and worded and (
+                _NOTE.match(first) or width > 1 and _MARKED_TEXT.match(first)):
+            notes += carried + [i]
+            carried = []
+        elif len(cells) == 1 and width > 2 and _NOTE_LINE.match(cells[0]):
+            carried.append(i)
+        else:
+            break
+    return set(notes)
 
 
 def _columns(rows, header_rows, data_rows, width, merges):
@@ -212,17 +298,33 @@ def _columns(rows, header_rows, data_rows, width, merges):
             if any(not is_empty(rows[r][c]) for r in data_rows) or any(header[c])]
     blank_columns = [c for c in range(width) if c not in used and used and c < used[-1]]
     columns, generated = [], []
-    for sources in groups:
-        sources = [c for c in sources if c in used]
-        if not sources:
+    for group in groups:
+        group = [c for c in group if c in used]
+        if not group:
             continue
-        parts = [part for part in header[sources[0]] if part]
-        name = clean_name("_".join(parts))
-        if not name:
-            generated.append(len(columns))
-        columns.append(Column(sources, name, " ".join(clean_name(p) for p in parts) or name))
+        # One logical column only when no row has values in two of its sources (a label
+        # spanning A:B, its sub-items in B): otherwise each source is a column of its own.
+        split = _both_filled(rows, data_rows, group)
+        members = [[c] for c in group] if split else [group]
+        named = []
+        for sources in members:
+            parts = [part for part in header[sources[0]] if part]
+            name = clean_name("_".join(parts))
+            if not name:
+                generated.append(len(columns))
+            columns.append(Column(sources, name, " ".join(clean_name(p) for p in parts) or name))
+            named.append(columns[-1])
+        if split and name and len({column.name for column in named}) == 1:
+            for number, column in enumerate(named, 1):  # one heading merged over them all
+                column.name = column.title = f"{column.name}_{number}"
     _name_columns(columns)
     return columns, generated, blank_columns
+
+
+def _both_filled(rows, data_rows, sources: list[int]) -> bool:
+    """Whether a data row has values in two of ``sources``."""
+    return len(sources) > 1 and any(
+        sum(not is_empty(rows[r][c]) for c in sources) > 1 for r in data_rows)
 
 
 def _header_grid(rows, header_rows, width, merges) -> list[list[str]]:

@@ -14,12 +14,14 @@ import pyarrow as pa
 from flask_babel import gettext as _
 
 from ingest.detect import Detected, SourceFormat, detect
-from ingest.layout import Layout, find_layout, is_empty, text_of
-from ingest.readers import Sheet, Workbook, read
+from ingest.errors import IngestError
+from ingest.layout import Column, Layout, find_layout, is_empty, text_of, trailing_notes
+from ingest.readers import Sheet, Workbook, csv_errors, csv_reader, read
 from ingest.schema import build_schema
 from ingest.stats import table_stats
 from ingest.types import (
     ColumnPlan,
+    FieldType,
     install_macros,
     layered,
     literal,
@@ -37,6 +39,12 @@ BATCH_ROWS = 100_000
 # for numbers and strings): ~10% smaller, no slower to write, and DataStore scans of a
 # 5M-row table (filters, aggregates) take about half the time of version 1 files.
 PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, PARQUET_VERSION V2"
+# Above this many columns a table is wide: see _write.
+WIDE_COLUMNS = 100
+# Names of the columns the DataStore adds to every table (compared in lower case).
+RESERVED_NAMES = ("_id", "_symbols")
+# Cells beyond the columns a big CSV's head shows are kept in memory until the pass ends.
+MAX_EXTRA_CELLS = 1_000_000
 FOOTNOTE_SQL = r"'^[ 　]*(注|（注|\(注|出典|資料|※|＊|\*|備考|（備考|\(備考)'"
 
 
@@ -52,6 +60,8 @@ class TableResult:
     layout: Layout | None = None
     sheet: Sheet | None = None
     fast_path: bool = False
+    # Columns renamed because the DataStore adds a column of that name: new -> original.
+    renamed: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -96,26 +106,70 @@ def ingest_file(path: str, workdir: str, *, progress: Progress = lambda pct, msg
                 else:
                     result.tables.append(table)
         if not result.tables:
-            from ingest.errors import IngestError
-
             raise IngestError(_("No table with data was found in the file."))
         progress(85, _("Checking machine readability"))
         result.report = lint(con, result)
+        _report_renamed(result)
         return result
+    except IngestError as error:
+        error.detected = error.detected or detected.format.value
+        raise
     finally:
         con.close()
+
+
+def _reserve_names(names: list[str]) -> dict[int, str]:
+    """New names, by position, for the columns named like one the DataStore adds (its
+    row number ``_id``, the ``_symbols`` column): left as they are, the DataStore's column
+    would hide the file's. Names compare as DuckDB compares them, ignoring case."""
+    taken = {name.lower() for name in names}
+    renamed = {}
+    for index, name in enumerate(names):
+        if name.lower() in RESERVED_NAMES:
+            number = 1
+            while f"{name}_{number}".lower() in taken:
+                number += 1
+            renamed[index] = f"{name}_{number}"
+            taken.add(renamed[index].lower())
+    return renamed
+
+
+def _report_renamed(result: IngestResult) -> None:
+    """Tell the uploader which columns were renamed (the lint cannot see it)."""
+    from ingest.lint import score
+
+    for table in result.tables:
+        for new, old in table.renamed.items():
+            result.report.add("L2-07", _("The column \"%(old)s\" has the name of a column the "
+                                         "DataStore adds itself; it was renamed \"%(new)s\".",
+                                         old=old, new=new),
+                              sheet="" if table.name == "data" else table.name,
+                              column=new)
+    if any(table.renamed for table in result.tables):
+        result.report.score = score(result.report)
 
 
 def _sheet_table(con, sheet: Sheet, workdir: str, index: int) -> TableResult | None:
     layout = find_layout(sheet.rows, sheet.merges)
     if not layout.columns or not (layout.data_rows or sheet.stream):
         return None
-    out = os.path.join(workdir, f"table-{index}.parquet")
+    renamed = {}
+    for position, name in _reserve_names([column.name for column in layout.columns]).items():
+        renamed[name] = layout.columns[position].name
+        layout.columns[position].name = name
+    table = _table_of_sheet(con, sheet, layout, os.path.join(workdir, f"table-{index}.parquet"))
+    table.renamed = renamed
+    return table
+
+
+def _table_of_sheet(con, sheet: Sheet, layout: Layout, out: str) -> TableResult:
     if sheet.stream is not None:
         table = _streamed_csv_table(con, sheet, layout, out)
         if table is not None:
             return table
-        relation = _load_rows(con, _stream_rows(sheet, layout), layout)
+        found = StreamFindings()
+        relation = _load_rows(con, _stream_rows(sheet, layout, found), layout)
+        _apply_findings(con, relation, layout, found)
     else:
         relation = _load_rows(con, _sheet_rows(sheet, layout), layout)
     plans = [ColumnPlan(column.name, quote(f"c{i}")) for i, column in enumerate(layout.columns)]
@@ -154,18 +208,80 @@ def _sheet_rows(sheet: Sheet, layout: Layout):
         yield r + 1, [_cell_text(row, column.sources) for column in layout.columns]
 
 
-def _stream_rows(sheet: Sheet, layout: Layout):
-    """Every data row of a big CSV, read again in Python (when DuckDB's reader refused it)."""
-    import csv
+@dataclass
+class StreamFindings:
+    """What the careful pass over a big CSV found besides data: footnote rows (0-based)
+    and the cells of source columns the head did not show, by source column."""
 
+    notes: list[int] = field(default_factory=list)
+    extras: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    extra_cells: int = 0
+
+
+def _stream_rows(sheet: Sheet, layout: Layout, found: StreamFindings):
+    """Every data row of a big CSV, read again in Python (when DuckDB's reader refused
+    it), judged as :func:`ingest.layout.find_layout` judges a whole small file: blank
+    rows and repeated headers are left out, and so are the notes at the end of the file
+    (:func:`ingest.layout.trailing_notes` over its last rows). Cells in columns the head
+    did not show go to ``found`` rather than being lost."""
     data_start = layout.first_data_row
+    width = max(len(row) for row in sheet.rows)
+    notes = _tail_notes(sheet.tail, width)
+    header = [sheet.rows[r] for r in layout.header_rows]
+    skipped = set(layout.metadata_rows)
+    covered = {c for column in layout.columns for c in column.sources}
+    uncovered = [c for c in range(width) if c not in covered]
     with open(sheet.stream.path, encoding="utf-8", newline="") as handle:
-        for number, row in enumerate(csv.reader(handle, delimiter=sheet.stream.delimiter,
-                                                strict=False)):
-            if number < data_start or not any(not is_empty(cell) for cell in row):
-                continue
-            values = [_cell_text(row, column.sources) for column in layout.columns]
-            yield number + 1, values
+        reader = csv_reader(handle, sheet.stream.delimiter, sheet.stream.size)
+        with csv_errors(reader):
+            for number, row in enumerate(reader):
+                if number < data_start or number in skipped or row in header:
+                    continue
+                if not any(not is_empty(cell) for cell in row):
+                    continue
+                if row in notes:
+                    found.notes.append(number)
+                    continue
+                yield _stream_values(number, row, layout, uncovered, width, found)
+
+
+def _stream_values(number: int, row: list, layout: Layout, uncovered: list[int], width: int,
+                   found: StreamFindings) -> tuple[int, list]:
+    for c in (*uncovered, *range(width, len(row))):
+        if c < len(row) and not is_empty(row[c]):
+            found.extras.setdefault(c, []).append((number + 1, row[c]))
+            found.extra_cells += 1
+            if found.extra_cells > MAX_EXTRA_CELLS:
+                raise IngestError(_("From line %(line)s on, many rows have more fields than "
+                                    "the header. Check the delimiters and quotes, or add "
+                                    "headings for the extra columns.", line=number + 1))
+    return number + 1, [_cell_text(row, column.sources) for column in layout.columns]
+
+
+def _apply_findings(con, relation: str, layout: Layout, found: StreamFindings) -> None:
+    """Record the footnotes in ``layout`` (for the report) and give each source column
+    seen only past the head a column of its own, named as a small file's would be."""
+    start = layout.first_data_row
+    layout.footnote_rows = sorted({r for r in layout.footnote_rows if r < start} | set(found.notes))
+    taken = {column.name for column in layout.columns}
+    for source in sorted(found.extras):
+        position = len(layout.columns)
+        name, number = f"列{position + 1}", 2
+        while name in taken:
+            name, number = f"列{position + 1}_{number}", number + 1
+        taken.add(name)
+        layout.columns.append(Column([source], name, ""))
+        layout.generated_names.append(position)
+        if source in layout.blank_columns:
+            layout.blank_columns.remove(source)
+        cells = pa.table({"_row": [r for r, _text in found.extras[source]],
+                          "v": [text for _r, text in found.extras[source]]})
+        column = quote(f"c{position}")
+        con.execute(f"ALTER TABLE {relation} ADD COLUMN {column} VARCHAR")
+        con.register("extra_cells", cells)
+        con.execute(f"UPDATE {relation} SET {column} = extra_cells.v FROM extra_cells "
+                    f"WHERE {relation}._row = extra_cells._row")
+        con.unregister("extra_cells")
 
 
 def _load_rows(con, rows, layout: Layout) -> str:
@@ -220,7 +336,17 @@ def _write(con, relation: str, plans: list[ColumnPlan], out: str, *, order_by: s
     query = f"SELECT {', '.join(values)} FROM {source}"
     if order_by:
         query += f" ORDER BY {order_by}"
-    con.execute(f"COPY ({query}) TO {literal(out)} ({PARQUET_OPTIONS})")
+    # DuckDB's common-subexpression optimizer takes time that grows with the square of
+    # the number of expressions: 8.5 s of planning for a 1,000-column sheet, against 1.5 s
+    # without it. Wide tables go without; narrow ones keep it (it saves a cast per cell).
+    wide = len(plans) > WIDE_COLUMNS
+    if wide:
+        con.execute("SET disabled_optimizers = 'common_subexpressions'")
+    try:
+        con.execute(f"COPY ({query}) TO {literal(out)} ({PARQUET_OPTIONS})")
+    finally:
+        if wide:
+            con.execute("RESET disabled_optimizers")
 
 
 # --- the fast path: DuckDB reads a big CSV itself ---------------------------------------
@@ -233,9 +359,10 @@ def _streamed_csv_table(con, sheet: Sheet, layout: Layout, out: str) -> TableRes
     width = max(len(row) for row in sheet.rows)
     if any(len(column.sources) != 1 for column in layout.columns):
         return None
+    notes = _tail_notes(sheet.tail, width)
     sample_rows = list(_sheet_rows(sheet, layout)) + [
         (0, [_cell_text(row, c.sources) for c in layout.columns])
-        for row in sheet.tail if not _blank_or_note(row, width)]
+        for row in sheet.tail if row not in notes and any(not is_empty(cell) for cell in row)]
     sample = _load_rows(con, iter(sample_rows), layout)
     plans = [ColumnPlan(column.name, quote(f"c{i}")) for i, column in enumerate(layout.columns)]
     profile(con, sample, plans)
@@ -246,15 +373,20 @@ def _streamed_csv_table(con, sheet: Sheet, layout: Layout, out: str) -> TableRes
     relation = (f"read_csv({literal(sheet.stream.path)}, delim={literal(sheet.stream.delimiter)}, "
                 f"quote='\"', escape='\"', header=false, skip={layout.first_data_row}, "
                 f"columns={{{columns}}}, auto_detect=false, null_padding=true)")
-    notes = [row for row in sheet.tail if row and _blank_or_note(row, width)
-             and any(not is_empty(cell) for cell in row)]
     # Filtering while reading costs a quarter of the pass, so it is done only for the
     # footnotes (they sit at the end: the tail shows them all); blank rows, rare in big
     # files, are looked for afterwards in the output.
-    where = " AND ".join(
+    conditions = [
         "NOT (" + " AND ".join(f"{quote(f's{i}')} = {literal(text_of(cell))}" if not is_empty(cell)
                                else f"{quote(f's{i}')} IS NULL" for i, cell in enumerate(note[:width]))
-        + ")" for note in notes)
+        + ")" for note in notes]
+    # A column empty in the head has no plan: a value further down stops the pass rather
+    # than being dropped (the careful path gives it a column). A CASE, not an OR: DuckDB
+    # evaluates both sides of an OR.
+    covered = {column.sources[0] for column in layout.columns}
+    conditions += [f"CASE WHEN ing_trim({quote(f's{i}')}) IS NULL THEN true ELSE "
+                   f"error('value in an unnamed column') END" for i in range(width) if i not in covered]
+    where = " AND ".join(conditions)
     try:
         _write(con, relation, plans, out, strict=True, where=where)
     except duckdb.Error as error:
@@ -281,50 +413,76 @@ def _drop_blank_rows(con, out: str, plans: list[ColumnPlan]) -> None:
     os.replace(kept, out)
 
 
-def _blank_or_note(row: list, width: int) -> bool:
-    from ingest.layout import FOOTNOTE_MARKERS
-
-    cells = [text_of(cell).strip(" \u3000") for cell in row if not is_empty(cell)]
-    return not cells or (len(cells) <= max(2, width // 5) and cells[0].startswith(FOOTNOTE_MARKERS))
+def _tail_notes(tail: list[list], width: int) -> list[list]:
+    """The notes among the last rows of a big CSV, by the rule small files follow
+    (:func:`ingest.layout.trailing_notes`): both paths drop the same rows."""
+    return [tail[i] for i in sorted(trailing_notes(tail, width))]
 
 
 # --- Parquet in, Parquet out ------------------------------------------------------------
 
 
 def _parquet_table(con, path: str, workdir: str) -> TableResult:
+    """A Parquet file as it is, but for what the DataStore and the dumps cannot take:
+    nested values (lists, structs, maps) become JSON text, bytes base64 text, and a
+    column named like one the DataStore adds is renamed."""
     out = os.path.join(workdir, "table-0.parquet")
-    con.execute(f"COPY (SELECT * FROM read_parquet({literal(path)})) TO {literal(out)} "
-                f"({PARQUET_OPTIONS})")
-    described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal(out)})").fetchall()
-    plans = []
-    for name, sql_type, *_rest in described:
-        plan = ColumnPlan(name, quote(name))
-        plan.type = _frictionless_type(sql_type)
-        plans.append(plan)
-    from ingest.layout import Column
-
-    columns = [Column([i], plan.name, plan.name) for i, plan in enumerate(plans)]
-    layout = Layout([], [], columns)
+    source = f"read_parquet({literal(path)})"
+    try:
+        relation = con.sql(f"SELECT * FROM {source}")
+        columns = list(zip(relation.columns, (str(kind.id) for kind in relation.types)))
+        renamed = _reserve_names([name for name, _kind in columns])
+        plans, values, overrides = [], [], {}
+        for index, (name, kind) in enumerate(columns):
+            new_name = renamed.get(index, name)
+            plan = ColumnPlan(new_name, quote(new_name))
+            plan.type, overrides[new_name], value = _parquet_column(quote(name), kind)
+            plans.append(plan)
+            values.append(f"{value} AS {quote(new_name)}")
+        con.execute(f"COPY (SELECT {', '.join(values)} FROM {source}) TO {literal(out)} "
+                    f"({PARQUET_OPTIONS})")
+    except (duckdb.InvalidInputException, duckdb.IOException, duckdb.NotImplementedException):
+        log.info("unreadable Parquet file", exc_info=True)
+        raise IngestError(_("The Parquet file cannot be read: it is damaged or incomplete "
+                            "(cut short while uploading or saving?). Save it again and upload "
+                            "the whole file.")) from None
+    layout = Layout([], [], [Column([i], plan.name, columns[i][0])
+                             for i, plan in enumerate(plans)])
     stats, _symbols, rows = table_stats(con, out, plans, False)
-    schema = build_schema(plans, columns, None, False)
-    return TableResult("data", out, rows, schema, stats, [], plans, layout)
+    schema = build_schema(plans, layout.columns, None, False)
+    for entry in schema["fields"]:
+        entry.update(overrides[entry["name"]])
+    return TableResult("data", out, rows, schema, stats, [], plans, layout,
+                       renamed={renamed[i]: columns[i][0] for i in renamed})
 
 
-def _frictionless_type(sql_type: str):
-    from ingest.types import FieldType
+# DuckDB type ids of Parquet columns -> their Table Schema type.
+PARQUET_TYPES = {
+    **dict.fromkeys(("tinyint", "smallint", "integer", "bigint", "hugeint", "utinyint",
+                     "usmallint", "uinteger", "ubigint", "uhugeint"), FieldType.INTEGER),
+    **dict.fromkeys(("float", "double", "decimal"), FieldType.NUMBER),
+    "boolean": FieldType.BOOLEAN, "date": FieldType.DATE,
+    **dict.fromkeys(("timestamp", "timestamp_s", "timestamp_ms", "timestamp_ns",
+                     "timestamp with time zone"), FieldType.DATETIME),
+    **dict.fromkeys(("time", "time_ns", "time with time zone"), FieldType.TIME),
+    "varchar": FieldType.STRING,
+}
 
-    sql_type = sql_type.upper()
-    if any(sql_type.startswith(t) for t in ("BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT",
-                                            "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT")):
-        return FieldType.INTEGER
-    if sql_type.startswith(("DOUBLE", "FLOAT", "DECIMAL", "REAL")):
-        return FieldType.NUMBER
-    if sql_type == "BOOLEAN":
-        return FieldType.BOOLEAN
-    if sql_type == "DATE":
-        return FieldType.DATE
-    if sql_type.startswith("TIMESTAMP"):
-        return FieldType.DATETIME
-    if sql_type.startswith("TIME"):
-        return FieldType.TIME
-    return FieldType.STRING
+
+def _parquet_column(column: str, kind: str) -> tuple[FieldType, dict, str]:
+    """How a Parquet column of DuckDB type id ``kind`` is stored: its type for ingest,
+    what its Table Schema field says beyond that type, and its SQL."""
+    if kind in PARQUET_TYPES:
+        return PARQUET_TYPES[kind], {}, column
+    text = FieldType.STRING
+    # Nested values as JSON text: every dump format and every DataStore query takes text,
+    # and Table Schema reads an object or array column as JSON.
+    if kind in ("list", "array"):
+        return text, {"type": "array"}, f"to_json({column})::VARCHAR"
+    if kind in ("struct", "map", "union"):
+        return text, {"type": "object"}, f"to_json({column})::VARCHAR"
+    if kind == "blob":
+        return text, {"format": "binary"}, f"base64({column})"
+    if kind == "uuid":
+        return text, {"format": "uuid"}, f"{column}::VARCHAR"
+    return text, {}, f"{column}::VARCHAR"  # intervals, bit strings, enums...

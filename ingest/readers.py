@@ -7,7 +7,10 @@ import csv
 import io
 import json
 import os
+import re
+import sys
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Iterator
@@ -15,7 +18,7 @@ from typing import Iterator
 from flask_babel import gettext as _
 
 from ingest import transcode
-from ingest.detect import Detected, SourceFormat
+from ingest.detect import Detected, SourceFormat, encoding_label
 from ingest.errors import IngestError
 
 Cell = str | int | float | bool | date | datetime | time | None
@@ -43,6 +46,14 @@ class Sheet:
     hidden_columns: list[int] = field(default_factory=list)
     styled_cells: list[tuple[int, int, str]] = field(default_factory=list)  # italic, bold, fill
     formulas: int = 0
+    # Formula cells saved without their result (files written by a program, never opened
+    # in a spreadsheet): read as empty cells. The count and the first (row, column).
+    formulas_without_value: int = 0
+    first_formula_without_value: tuple[int, int] | None = None
+    # The writer asked for every formula to be computed on opening (fullCalcOnLoad): the
+    # results stored with them were not computed by a spreadsheet and may be placeholders.
+    formulas_not_recalculated: bool = False
+    hidden: str = ""  # "hidden" or "veryHidden" for a sheet Excel does not show; "" when shown
     tail: list[list[Cell]] = field(default_factory=list)
     stream: "CsvStream | None" = None
 
@@ -81,13 +92,37 @@ def read_csv(path: str, detected: Detected, workdir: str) -> Sheet:
     utf8_path = _as_utf8(path, detected.encoding, workdir)
     size = os.path.getsize(utf8_path)
     with open(utf8_path, encoding="utf-8", newline="") as handle:
-        if size <= SMALL_CSV_BYTES:
-            rows = list(csv.reader(handle, delimiter=detected.delimiter, strict=False))
-            return Sheet("data", rows)
-        reader = csv.reader(handle, delimiter=detected.delimiter, strict=False)
-        head = [row for _index, row in zip(range(HEAD_ROWS), reader)]
+        reader = csv_reader(handle, detected.delimiter, size)
+        with csv_errors(reader):
+            if size <= SMALL_CSV_BYTES:
+                return Sheet("data", list(reader))
+            head = [row for _index, row in zip(range(HEAD_ROWS), reader)]
     return Sheet("data", head, tail=_tail_rows(utf8_path, detected.delimiter),
                  stream=CsvStream(utf8_path, detected.delimiter, size))
+
+
+def csv_reader(handle, delimiter: str, size: int):
+    """A forgiving ``csv.reader`` over ``handle``, a text of ``size`` bytes, that takes a
+    cell as long as the text itself."""
+    # Python's csv module refuses cells over 128 KB (a process-wide setting), yet a long
+    # WKT geometry or a pasted document is a real cell. No cell is longer than its file,
+    # and the upload limit bounds the file; raising the limit never harms another reader.
+    wanted = min(sys.maxsize, size + 1)
+    if csv.field_size_limit() < wanted:
+        csv.field_size_limit(wanted)
+    return csv.reader(handle, delimiter=delimiter, strict=False)
+
+
+@contextmanager
+def csv_errors(reader):
+    """Turn an error of ``reader`` (a :func:`csv_reader`) into an :class:`IngestError`
+    naming the line, in words for the people who uploaded the file."""
+    try:
+        yield
+    except csv.Error:
+        raise IngestError(_("Line %(line)s of the CSV cannot be read. Check the quotes and "
+                            "delimiters around it, or save the file again as CSV.",
+                            line=reader.line_num)) from None
 
 
 def _as_utf8(path: str, encoding: str, workdir: str) -> str:
@@ -100,7 +135,7 @@ def _as_utf8(path: str, encoding: str, workdir: str) -> str:
     except transcode.BadBytes as bad:
         raise IngestError(_("Line %(line)s or after contains bytes that are not valid "
                             "%(encoding)s. Save the file again as UTF-8.",
-                            line=bad.line, encoding=encoding)) from None
+                            line=bad.line, encoding=encoding_label(encoding))) from None
     return target
 
 
@@ -110,7 +145,10 @@ def _tail_rows(path: str, delimiter: str) -> list[list[Cell]]:
         data = handle.read()
     text = data.decode("utf-8", errors="replace")
     text = text[text.find("\n") + 1:]  # drop the partial first line
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter, strict=False))
+    try:
+        return list(csv_reader(io.StringIO(text), delimiter, len(data)))
+    except csv.Error:  # the tail only samples types and finds notes: the pass reads all
+        return []
 
 
 # --- Excel ------------------------------------------------------------------------------
@@ -138,9 +176,8 @@ def read_xlsx(path: str) -> Workbook:
             sheets = [_xlsx_sheet(sheet, full) for sheet in book.worksheets]
         finally:
             book.close()
-    formulas = _xlsx_formula_counts(path) if full else {}
-    for index, sheet in enumerate(sheets):
-        sheet.formulas = formulas.get(index, 0)
+    if full:
+        _read_formulas(path, sheets)
     return Workbook(sheets, drawings=_xlsx_has_drawings(path))
 
 
@@ -157,7 +194,8 @@ def _xlsx_sheet(sheet, full: bool) -> Sheet:
                 if style:
                     styled.append((r, c, style))
         rows.append(values)
-    result = Sheet(sheet.title, _trim(rows), styled_cells=styled)
+    result = Sheet(sheet.title, _settle_dates(_trim(rows)), styled_cells=styled,
+                   hidden=sheet.sheet_state if sheet.sheet_state in ("hidden", "veryHidden") else "")
     if full:
         result.merges = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1)
                          for m in sheet.merged_cells.ranges]
@@ -200,19 +238,99 @@ def _xlsx_has_drawings(path: str) -> bool:
     return False
 
 
-def _xlsx_formula_counts(path: str) -> dict[int, int]:
-    """Formula cells per sheet position, counted in the sheet XML (values are read with
-    their cached results, which is what users saw)."""
-    import re
+# A cell element of the sheet XML (with or without a namespace prefix, as .NET writers
+# use), its attributes and content; a formula inside it; its stored result.
+_XML_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
+_XML_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_XML_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)</")
+_XML_REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
+_XML_TYPE = re.compile(rb'\bt="([^"]*)"')
 
-    counts: dict[int, int] = {}
+
+def _read_formulas(path: str, sheets: list[Sheet]) -> None:
+    """Count the formula cells of each sheet, and those saved without a result.
+
+    Values are read with their cached results (what users saw); a formula whose result
+    was never saved (written by openpyxl, or left to Excel to compute) comes out empty,
+    which the report must say instead of claiming the value was read."""
+    by_name = {sheet.name: sheet for sheet in sheets}
     with zipfile.ZipFile(path) as archive:
-        names = sorted((n for n in archive.namelist()
-                        if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)),
-                       key=lambda n: int(re.search(r"\d+", n.rsplit("/", 1)[1]).group()))
-        for index, name in enumerate(names):
-            counts[index] = len(re.findall(rb"<f[ >]", archive.read(name)))
-    return counts
+        parts, recalculate = _xlsx_sheet_parts(archive)
+        for name, part in parts.items():
+            sheet = by_name.get(name)
+            if sheet is None or part not in archive.namelist():
+                continue
+            xml = archive.read(part)
+            if not _XML_FORMULA.search(xml):
+                continue
+            for match in _XML_CELL.finditer(xml):
+                attributes, content = match.group(1), match.group(2) or b""
+                if not _XML_FORMULA.search(content):
+                    continue
+                sheet.formulas += 1
+                kind = _XML_TYPE.search(attributes)
+                empty_text = kind is not None and kind.group(1) == b"str" and b"<v" in content
+                if empty_text or _XML_VALUE.search(content):
+                    continue  # a result; Excel saves an empty text result as t="str" <v></v>
+                sheet.formulas_without_value += 1
+                if sheet.first_formula_without_value is None:
+                    sheet.first_formula_without_value = _cell_position(attributes)
+            sheet.formulas_not_recalculated = recalculate and \
+                sheet.formulas > sheet.formulas_without_value
+
+
+def _xlsx_sheet_parts(archive: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
+    """Sheet name -> worksheet part (``xl/worksheets/sheetN.xml`` is not in sheet order
+    once sheets are moved), and whether the workbook asks for a full recalculation on
+    opening (``fullCalcOnLoad``, set by programs that cannot compute formulas)."""
+    import posixpath
+    from xml.etree import ElementTree
+
+    def local(tag: str) -> str:
+        return tag.rsplit("}", 1)[-1]
+
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}, False
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in relations
+               if local(rel.tag) == "Relationship"}
+    parts, recalculate = {}, False
+    for element in workbook.iter():
+        if local(element.tag) == "sheet":
+            rid = next((v for k, v in element.attrib.items() if local(k) == "id"), None)
+            target = targets.get(rid, "")
+            if target:
+                parts[element.get("name", "")] = target.lstrip("/") if target.startswith("/") \
+                    else posixpath.normpath(posixpath.join("xl", target))
+        elif local(element.tag) == "calcPr":
+            recalculate = element.get("fullCalcOnLoad", "").lower() in ("1", "true")
+    return parts, recalculate
+
+
+def _cell_position(attributes: bytes) -> tuple[int, int] | None:
+    """(row, column), 0-based, of a cell's ``r="C12"`` reference."""
+    match = _XML_REF.search(attributes)
+    if not match:
+        return None
+    return int(match.group(2)) - 1, _column_index(match.group(1).decode())
+
+
+def _settle_dates(rows: list[list[Cell]]) -> list[list[Cell]]:
+    """Excel stores dates as date-times: a column whose date-times are all at midnight is
+    a column of dates (read as dates); one with a time of day anywhere keeps every
+    date-time whole, so that midnight is not written as a bare date beside 12:00."""
+    timed = {c for row in rows for c, value in enumerate(row)
+             if isinstance(value, datetime) and value.time() != time(0)}
+    for row in rows:
+        for c, value in enumerate(row):
+            if isinstance(value, datetime) and c not in timed:
+                row[c] = value.date()
+    return rows
+
+
+XLS_VISIBILITY = {1: "hidden", 2: "veryHidden"}  # xlrd's codes, named as in xlsx
 
 
 def read_xls(path: str) -> Workbook:
@@ -228,10 +346,11 @@ def read_xls(path: str) -> Workbook:
         rows = [[_xls_value(book, sheet.cell(r, c)) for c in range(sheet.ncols)]
                 for r in range(sheet.nrows)]
         sheets.append(Sheet(
-            sheet.name, _trim(rows),
+            sheet.name, _settle_dates(_trim(rows)),
             merges=[(r1, c1, r2 - 1, c2 - 1) for r1, r2, c1, c2 in sheet.merged_cells],
             hidden_rows=sorted(r for r, info in sheet.rowinfo_map.items() if info.hidden),
             hidden_columns=sorted(c for c, info in sheet.colinfo_map.items() if info.hidden),
+            hidden=XLS_VISIBILITY.get(sheet.visibility, ""),
         ))
     return Workbook(sheets)
 
@@ -262,8 +381,13 @@ def _trim(rows: list[list[Cell]]) -> list[list[Cell]]:
     return trimmed
 
 
+# What a blank cell may hold: spaces of either width, line breaks, and NULs (padding some
+# systems write, which the typed pass trims too).
+BLANK = " \t\r\n\u3000\x00"
+
+
 def _empty(value: Cell) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip(" \t\r\n\u3000"))
+    return value is None or (isinstance(value, str) and not value.strip(BLANK))
 
 
 # --- JSON -------------------------------------------------------------------------------
@@ -276,10 +400,18 @@ def read_json(path: str, detected: Detected) -> Sheet:
     with open(path, encoding=detected.encoding or "utf-8") as handle:
         try:
             document = json.load(handle)
-        except ValueError as error:
-            raise IngestError(_("The JSON is not valid: %(error)s", error=str(error)[:200])) from None
-    if detected.format == SourceFormat.GEOJSON:
-        records = list(_geojson_records(document))
+        except json.JSONDecodeError as error:
+            raise IngestError(_("The JSON is not valid: %(error)s", error=_json_error(error))) from None
+        except UnicodeDecodeError:
+            raise IngestError(_("The JSON contains bytes that are not valid %(encoding)s. Save "
+                                "it again as UTF-8.", encoding=detected.encoding_label)) from None
+        except RecursionError:
+            raise IngestError(_("The JSON is nested too deeply to be read as a table.")) from None
+    # The structure decides, not the detected format: detection sees only the start of
+    # the file, and a list of Features is read as their collection would be.
+    features = _geojson_features(document)
+    if features is not None:
+        records = list(_geojson_records(features))
         name = "features"
     else:
         records, name = _json_records(document)
@@ -294,6 +426,11 @@ def read_json(path: str, detected: Detected) -> Sheet:
     return Sheet(name, rows)
 
 
+def _json_error(error: json.JSONDecodeError) -> str:
+    """Where the JSON went wrong, in words for the uploader (Python's own are English)."""
+    return _("line %(line)s, column %(column)s", line=error.lineno, column=error.colno)
+
+
 def _json_records(document) -> tuple[list[dict], str]:
     if isinstance(document, list) and all(isinstance(item, dict) for item in document):
         return document, "data"
@@ -304,17 +441,42 @@ def _json_records(document) -> tuple[list[dict], str]:
     return [], "data"
 
 
-def _geojson_records(document) -> Iterator[dict]:
-    features = document.get("features", []) if document.get("type") == "FeatureCollection" \
-        else [document]
-    for feature in features:
-        record = dict(feature.get("properties") or {})
+def _geojson_features(document) -> list | None:
+    """The features of GeoJSON (a FeatureCollection, a Feature, or a list of Features);
+    ``None`` for any other JSON."""
+    if isinstance(document, dict):
+        if document.get("type") == "FeatureCollection":
+            features = document.get("features")
+            return features if isinstance(features, list) else []
+        return [document] if document.get("type") == "Feature" else None
+    if isinstance(document, list) and document and all(
+            isinstance(item, dict) and item.get("type") == "Feature" for item in document):
+        return document
+    return None
+
+
+def _geojson_records(features: list) -> Iterator[dict]:
+    """A record per feature: its properties, its id, its geometry as GeoJSON text, and
+    the coordinates of a point as longitude and latitude."""
+    for number, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict):
+            raise IngestError(_("Item %(n)s of the GeoJSON features is not a Feature (an "
+                                "object).", n=number))
+        properties = feature.get("properties")
+        if isinstance(properties, dict):
+            record = dict(properties)
+        else:  # not GeoJSON, but kept rather than lost
+            record = {} if properties is None else {"properties": properties}
+        if feature.get("id") is not None:
+            record.setdefault("id", feature["id"])
         geometry = feature.get("geometry")
-        if geometry and geometry.get("type") == "Point":
-            longitude, latitude = (geometry.get("coordinates") or [None, None])[:2]
-            record.setdefault("longitude", longitude)
-            record.setdefault("latitude", latitude)
-        record["geometry"] = json.dumps(geometry, ensure_ascii=False) if geometry else None
+        if isinstance(geometry, dict) and geometry.get("type") == "Point":
+            coordinates = geometry.get("coordinates")
+            if isinstance(coordinates, list) and len(coordinates) >= 2:
+                record.setdefault("longitude", coordinates[0])
+                record.setdefault("latitude", coordinates[1])
+        key = "geometry" if "geometry" not in record else "geometry_2"
+        record[key] = json.dumps(geometry, ensure_ascii=False) if geometry else None
         yield record
 
 

@@ -26,7 +26,7 @@ from ingest.types import literal, quote
 
 CKAN_TYPES = {"integer": "int8", "number": "numeric", "string": "text", "boolean": "bool",
               "date": "date", "datetime": "timestamp", "time": "time", "year": "int4",
-              "yearmonth": "text", "object": "json"}
+              "yearmonth": "text", "object": "json", "array": "json"}
 RANGE_OPERATORS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<=", "ne": "<>", "eq": "="}
 # Columns full text reads as written (cast to text), for terms with a digit in them.
 WRITTEN_AS_DIGITS = ("integer", "number", "date", "datetime", "time", "year")

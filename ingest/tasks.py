@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
@@ -18,12 +19,13 @@ from catalog.outbound import RefusedAddress, check_fetchable
 from catalog.search import mark_stale
 from catalog.storage import file_store, track_new_file
 from ingest import services
-from ingest.errors import IngestError, RefusedFile
+from ingest.errors import IngestError, explain
 from ingest.lint import refused_report
 from ingest.models import DataTable, IngestReport
 from ingest.pipeline import IngestResult, ingest_file
 from ingest.schema import merge_dictionary
 
+log = logging.getLogger(__name__)
 FETCH_TIMEOUT = (10, 120)
 MAX_REDIRECTS = 5
 
@@ -40,6 +42,7 @@ def ingest_resource(job: RunningJob) -> None:
         report = db.get(IngestReport, resource.id)
         previous_hash = report.source_hash if report and not report.refused else None
         has_tables = bool(services.tables_of(db, resource.id))
+        ingested_hash = report.source_hash if report else None
     scratch = os.path.join(str(settings.instance_dir), "tmp")
     os.makedirs(scratch, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=scratch) as work:
@@ -55,11 +58,17 @@ def ingest_resource(job: RunningJob) -> None:
         try:
             result = ingest_file(path, work, memory_limit=settings.duckdb_memory_limit,
                                  progress=lambda pct, message: job.progress(pct, message))
-        except RefusedFile as refused:
-            _save_refusal(job.resource_id, source_hash, refused)
-            raise JobError(refused.message) from None
-        except IngestError as error:
+        except IngestError as error:  # a refusal too: no table can be made of this file
+            _save_failure(job.resource_id, source_hash, error)
             raise JobError(error.message) from None
+        except Exception as error:  # noqa: BLE001 - explained to staff, logged in full here
+            log.exception("ingest of resource %s (job %s) failed", job.resource_id, job.id)
+            failure = IngestError(explain(error))
+            # The tables of another file must not pass for this one's; those of this very
+            # file (a forced re-ingest that failed) still describe it and stay.
+            if source_hash != ingested_hash or not has_tables:
+                _save_failure(job.resource_id, source_hash, failure)
+            raise JobError(failure.message) from None
         job.progress(90, _("Saving %(n)s table(s)", n=len(result.tables)))
         _save(job, result, source_hash)
 
@@ -153,16 +162,19 @@ def _unique(name: str, tables: list[DataTable]) -> str:
     return candidate
 
 
-def _save_refusal(resource_id: str, source_hash: str, refused: RefusedFile) -> None:
+def _save_failure(resource_id: str, source_hash: str, error: IngestError) -> None:
+    """Make the resource show that its file gave no table: no tables (those of an earlier
+    file would pass for this one's) and a report saying why, in one transaction."""
     maker = current_app.extensions["db_sessionmaker"]
-    report = refused_report(refused.message)
+    report = refused_report(error.message)
     with maker() as db:
         resource = db.get(Resource, resource_id)
         if resource is None:
             return
         services.replace_tables(db, resource, [])
         services.save_report(db, resource_id, source_hash=source_hash,
-                             detected_format=refused.detected, encoding="", delimiter="",
-                             refused=True, message=refused.message, score=0, stars=0,
+                             detected_format=error.detected, encoding="", delimiter="",
+                             refused=True, message=error.message, score=0, stars=0,
                              findings=report.as_dicts())
+        mark_stale(db, resource.dataset_id)  # its column names no longer find the dataset
         db.commit()

@@ -8,6 +8,10 @@ into parts that other processes decode at the same time; the parts are then join
 byte that is not valid in the encoding is reported by its exact line. Files in other
 encodings (UTF-16, ISO-2022-JP) stream through one decoder.
 
+A file some tool gave a UTF-8 BOM but wrote in Shift_JIS is read with the codec
+:data:`CP932_AFTER_BOM` (``cp932-sig``), registered here so that every reader of the
+file (``open()``, JSON) can name it like any other Python codec.
+
 CP932 parts go through the C library's ``iconv`` (glibc's decodes 2.5 times as fast as
 Python's codec) when it decodes every CP932 character exactly as Python does, which is
 checked once per process; a part it refuses (a bad byte, or one of the five single bytes
@@ -28,8 +32,12 @@ import subprocess
 import sys
 import threading
 
+# A UTF-8 BOM in front of Shift_JIS (CP932) text: the BOM is skipped, the rest read as CP932.
+CP932_AFTER_BOM = "cp932-sig"
 # Encodings whose multi-byte characters never contain the byte "\n".
-SPLITTABLE = {"cp932", "shift_jis", "euc_jp", "utf-8-sig", "utf-8"}
+SPLITTABLE = {"cp932", "shift_jis", "euc_jp", "utf-8-sig", "utf-8", CP932_AFTER_BOM}
+# Encodings whose text may start with a UTF-8 BOM that is not part of it.
+_AFTER_BOM = {"utf-8-sig": "utf-8", CP932_AFTER_BOM: "cp932"}
 CHUNK_BYTES = 1 << 22
 PART_MIN_BYTES = 32 << 20  # below this a second process costs more than it saves
 MAX_PARTS = 8
@@ -51,8 +59,8 @@ def to_utf8(source: str, encoding: str, target: str, parts: int | None = None) -
         _serial_to_utf8(source, encoding, target)
         return
     size = os.path.getsize(source)
-    start = 3 if encoding == "utf-8-sig" and _starts_with_bom(source) else 0
-    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    start = 3 if encoding in _AFTER_BOM and _starts_with_bom(source) else 0
+    codec = _AFTER_BOM.get(encoding, encoding)
     if parts is None:
         parts = max(1, min(os.cpu_count() or 1, MAX_PARTS, (size - start) // PART_MIN_BYTES))
     bounds = _split(source, start, size, parts)
@@ -305,6 +313,63 @@ def _append(path: str, out: int) -> None:
             view = memoryview(data)
             while view:
                 view = view[os.write(out, view):]
+
+
+# --- the cp932-sig codec ------------------------------------------------------------
+
+
+class _Cp932AfterBomDecoder(codecs.IncrementalDecoder):
+    """CP932 after an optional UTF-8 BOM, which is dropped (as ``utf-8-sig`` drops its own).
+    The state's flag is 1 until the first bytes have been looked at."""
+
+    def __init__(self, errors: str = "strict"):
+        super().__init__(errors)
+        self._cp932 = codecs.getincrementaldecoder("cp932")(errors)
+        self._head: bytes | None = b""  # bytes kept until a BOM can be told; None after
+
+    def decode(self, data: bytes, final: bool = False) -> str:
+        if self._head is not None:
+            data = self._head + bytes(data)
+            if not final and len(data) < 3 and codecs.BOM_UTF8.startswith(data):
+                self._head = data
+                return ""
+            data, self._head = data.removeprefix(codecs.BOM_UTF8), None
+        return self._cp932.decode(data, final)
+
+    def reset(self) -> None:
+        self._cp932.reset()
+        self._head = b""
+
+    def getstate(self) -> tuple[bytes, int]:
+        if self._head is not None:
+            return self._head, 1
+        return self._cp932.getstate()[0], 0
+
+    def setstate(self, state: tuple[bytes, int]) -> None:
+        pending, looking = state
+        self._cp932.reset()
+        if looking:
+            self._head = pending
+        else:
+            self._head = None
+            self._cp932.setstate((pending, 0))
+
+
+def _decode_cp932_after_bom(data: bytes, errors: str = "strict") -> tuple[str, int]:
+    return codecs.decode(bytes(data).removeprefix(codecs.BOM_UTF8), "cp932", errors), len(data)
+
+
+def _find_codec(name: str) -> codecs.CodecInfo | None:
+    if name != CP932_AFTER_BOM.replace("-", "_"):  # lookups come lower-cased, "-" as "_"
+        return None
+    cp932 = codecs.lookup("cp932")
+    return codecs.CodecInfo(cp932.encode, _decode_cp932_after_bom, name=CP932_AFTER_BOM,
+                            incrementalencoder=cp932.incrementalencoder,
+                            incrementaldecoder=_Cp932AfterBomDecoder,
+                            streamwriter=cp932.streamwriter)
+
+
+codecs.register(_find_codec)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ Normalised on the way: full-width digits and signs, thousands separators, △/�
 minus, units written in every cell (``1000円``), 和暦 (令和/平成/昭和/大正/明治, 元年),
 ``YYYY年M月D日``, e-Stat time codes (``2017000000`` = 2017, ``2017000303`` = 2017-03),
 special symbols (``-``, ``…``, ``x``, ``***``) to NULL with the symbol kept aside.
-Integer-looking codes with leading zeros (団体コード ``011002``) stay text.
+Integer-looking codes with leading zeros (団体コード ``011002``) stay text, and so do
+numbers a BIGINT or DOUBLE would not hold exactly (20-digit identifiers, 25-digit ratios).
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ PREFERENCE = (FieldType.YEAR, FieldType.YEARMONTH, FieldType.DATE, FieldType.DAT
               FieldType.TIME, FieldType.INTEGER, FieldType.NUMBER, FieldType.BOOLEAN)
 # A column whose values mostly fit a type, but not all, is reported as such.
 LIKELY_SHARE = 0.5
+# Columns per detection or statistics query. One query over every column of a wide table
+# (age-by-sex sheets have hundreds) needs memory and planning time that grow faster than
+# its width: 200 histograms in one SELECT exhaust 512 MB even over a single row. Tables up
+# to this width still take a single query, so narrow files scan no more often than before.
+QUERY_COLUMNS = 32
 
 SYMBOLS = ("-", "－", "−", "‐", "―", "—", "…", "...", "・・・", "‥", "x", "X", "ｘ", "Ｘ",
            "*", "**", "***", "＊", "＊＊", "＊＊＊")
@@ -86,9 +92,11 @@ MACROS = {
     # Trimming with a custom character set is slow, and most cells need none: only a cell
     # whose first or last character is a control character, a space or U+3000 (the
     # modulo lets a few CJK characters through too, which trim() then leaves as they are)
-    # is trimmed. ord('') is -1, so an empty cell becomes NULL on the same way.
+    # is trimmed. ord('') is -1, so an empty cell becomes NULL on the same way. NUL is
+    # padding too (some systems fill cells with it): a NUL-only cell is empty wherever it
+    # is in the file, at no cost to the cells without one.
     "ing_trim(x)": "CASE WHEN ord(x) % 12288 <= 32 OR ord(substr(x, -1)) % 12288 <= 32 "
-                   "THEN nullif(trim(x, ' \t\r\n\u3000'), '') ELSE x END",
+                   "THEN nullif(trim(x, ' \t\r\n\u3000' || chr(0)), '') ELSE x END",
     "ing_sym(t)": f"(t IN ({', '.join(literal(s) for s in SYMBOLS)}))",
     "ing_ascii(t)": f"translate(t, {literal(_FULLWIDTH_FROM)}, {literal(_FULLWIDTH_TO)})",
     "ing_signed(a)": "CASE WHEN a LIKE '△%' OR a LIKE '▲%' THEN '-' || substr(a, 2) ELSE a END",
@@ -98,10 +106,18 @@ MACROS = {
                   "WHEN contains(n, ',') THEN CASE WHEN regexp_full_match(n, "
                   "'[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+') THEN TRY_CAST(replace(n, ',', '') AS BIGINT) END "
                   "WHEN regexp_full_match(n, '[+-]?[0-9]+') THEN TRY_CAST(n AS BIGINT) END)",
+    # A number is a DOUBLE only when the DOUBLE keeps it: when its shortest form (what is
+    # shown and exported) has the same significant digits as the text. A text of up to
+    # 15 bytes without an exponent always fits; longer ones (25-digit ratios,
+    # 20-digit identifiers) are compared, and those a DOUBLE would round are no number.
+    "ing_digits(s)": "trim(translate(split_part(lower(s), 'e', 1), '+-.', ''), '0')",
+    "ing_double(s)": "(CASE WHEN strlen(s) <= 15 AND NOT contains(lower(s), 'e') THEN TRY_CAST(s AS DOUBLE) "
+                     "WHEN ing_digits(s) = ing_digits(TRY_CAST(TRY_CAST(s AS DOUBLE) AS VARCHAR)) "
+                     "THEN TRY_CAST(s AS DOUBLE) END)",
     "ing_num(n)": "(CASE WHEN contains(n, ',') THEN CASE WHEN regexp_full_match(n, "
-                  "'[+-]?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?') THEN TRY_CAST(replace(n, ',', '') "
-                  "AS DOUBLE) END WHEN regexp_full_match(n, "
-                  "'[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?') THEN TRY_CAST(n AS DOUBLE) END)",
+                  "'[+-]?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?') THEN ing_double(replace(n, ',', '')) "
+                  "END WHEN regexp_full_match(n, "
+                  "'[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?') THEN ing_double(n) END)",
     "ing_era(e, y)": f"(CASE e {_era_cases()} END + CASE WHEN y = '元' THEN 1 "
                      "ELSE TRY_CAST(y AS INTEGER) END)",
     "ing_ymd(y, m, d)": "TRY_CAST(printf('%04d-%02d-%02d', TRY_CAST(y AS INTEGER), "
@@ -154,7 +170,12 @@ MACROS = {
 # well-made file take this short cut (a cast and a cheap check instead of patterns).
 FAST_GUARDS = {
     FieldType.INTEGER: ("TRY_CAST({x} AS BIGINT)::VARCHAR = {x}", "TRY_CAST({x} AS BIGINT)"),
-    FieldType.NUMBER: ("isfinite(TRY_CAST({x} AS DOUBLE)) AND NOT contains({x}, '_')",
+    # Up to 15 bytes a DOUBLE keeps every digit; a longer text only when it is the
+    # DOUBLE's own shortest form (else the parser decides, see ing_double). A CASE, not
+    # an OR: DuckDB evaluates both sides of an OR in a FILTER, and formatting a DOUBLE
+    # for every cell triples the cost of this check.
+    FieldType.NUMBER: ("isfinite(TRY_CAST({x} AS DOUBLE)) AND NOT contains({x}, '_') AND CASE "
+                       "WHEN strlen({x}) <= 15 THEN true ELSE TRY_CAST({x} AS DOUBLE)::VARCHAR = {x} END",
                        "TRY_CAST({x} AS DOUBLE)"),
     FieldType.DATE: ("length({x}) <= 10 AND TRY_CAST({x} AS DATE) IS NOT NULL", "TRY_CAST({x} AS DATE)"),
     FieldType.DATETIME: ("regexp_full_match({x}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[ T][0-9]{{2}}:[0-9]{{2}}"
@@ -273,7 +294,9 @@ class ColumnPlan:
             return f"CASE WHEN {raw} IS NULL THEN NULL ELSE {slow} END"
         check, value = (part.format(x=raw) for part in guard)
         if self.clean:  # parsing here would cost every row; a surprise sends us the long way
-            slow = f"error('unforeseen value in ' || {literal(self.name)})"
+            # but for an empty one (spaces or NULs only): it is NULL on every path
+            slow = (f"CASE WHEN {t} IS NULL THEN NULL "
+                    f"ELSE error('unforeseen value in ' || {literal(self.name)}) END")
         # The check first: it is NULL for a NULL cell, and a CASE whose first branch takes
         # most rows costs a third less than one that first splits off the NULLs.
         return f"CASE WHEN {check} THEN {value} WHEN {raw} IS NULL THEN NULL ELSE {slow} END"
@@ -295,14 +318,24 @@ def layered(relation: str, plans: list[ColumnPlan], extra: str = "", where: str 
     return f"(SELECT *, {signed} FROM (SELECT *, {ascii_} FROM ({inner})))"
 
 
+def column_batches(plans: list, size: int = QUERY_COLUMNS) -> list[list]:
+    """``plans`` in consecutive groups of at most ``size``: one query per group."""
+    return [plans[start:start + size] for start in range(0, len(plans), size)]
+
+
 def profile(con, relation: str, plans: list[ColumnPlan]) -> None:
     """Count over every row of ``relation`` what each column fits and decide its type
     (updates ``plans`` in place). A sample of values first rules out the types a column
     cannot be, so that the full count only tries the plausible ones."""
+    for batch in column_batches(plans):
+        _profile_batch(con, relation, batch)
+
+
+def _profile_batch(con, relation: str, plans: list[ColumnPlan]) -> None:
     source = layered(relation, plans)
     possible = _possible_types(con, source, plans)
-    _find_units(con, source, [p for p in plans if possible[p.name] & {FieldType.INTEGER,
-                                                                       FieldType.NUMBER}])
+    _find_units(con, relation, [p for p in plans if possible[p.name] & {FieldType.INTEGER,
+                                                                         FieldType.NUMBER}])
     expressions: list[str] = []
     for plan in plans:
         expressions += [f"count({plan.t})", f"count(*) FILTER (WHERE ing_sym({plan.t}))",
@@ -357,13 +390,14 @@ def mark_clean(con, relation: str, plans: list[ColumnPlan]) -> None:
                and plan.type in FAST_GUARDS]
     if not checked:
         return
-    source = layered(relation, plans)
-    counts = con.execute("SELECT " + ", ".join(
-        f"count(*) FILTER (WHERE {plan.t} IS NOT NULL AND NOT coalesce("
-        f"{FAST_GUARDS[plan.type][0].format(x=plan.t)}, false))" for plan in checked)
-        + f" FROM {source}").fetchone()
-    for plan, count in zip(checked, counts):
-        plan.clean = count == 0
+    for batch in column_batches(checked):
+        source = layered(relation, batch)
+        counts = con.execute("SELECT " + ", ".join(
+            f"count(*) FILTER (WHERE {plan.t} IS NOT NULL AND NOT coalesce("
+            f"{FAST_GUARDS[plan.type][0].format(x=plan.t)}, false))" for plan in batch)
+            + f" FROM {source}").fetchone()
+        for plan, count in zip(batch, counts):
+            plan.clean = count == 0
 
 
 def decide(plan: ColumnPlan, non_null: int, symbols: int, leading_zero: int,
@@ -393,11 +427,14 @@ def decide(plan: ColumnPlan, non_null: int, symbols: int, leading_zero: int,
 
 def _find_units(con, relation: str, plans: list[ColumnPlan]) -> None:
     """Units written in the cells (``1000円``); the unit is taken off the numbers only
-    when one unit is in at least half the values."""
+    when one unit is in at least half the values. ``relation`` is the raw one (not
+    :func:`layered`): each branch trims only its own column, so the query grows with the
+    number of columns rather than with its square."""
     if not plans:
         return
-    selects = [f"SELECT {i} AS c, regexp_extract({p.t}, {UNIT_SQL}, 2) AS u, "
-               f"{p.t} IS NOT NULL AS filled FROM {relation}" for i, p in enumerate(plans)]
+    selects = [f"SELECT {i} AS c, regexp_extract({trimmed_sql(p.source)}, {UNIT_SQL}, 2) AS u, "
+               f"{trimmed_sql(p.source)} IS NOT NULL AS filled FROM {relation}"
+               for i, p in enumerate(plans)]
     rows = con.execute(
         f"SELECT c, u, count(*) FILTER (WHERE u <> ''), sum(count(*) FILTER (WHERE filled)) "
         f"OVER (PARTITION BY c) FROM ({' UNION ALL '.join(selects)}) GROUP BY c, u").fetchall()
@@ -416,10 +453,12 @@ def misfits(con, relation: str, plans: list[ColumnPlan], row_sql: str,
             limit: int = 100) -> list[dict]:
     """Cells of columns that fell back to text which did not fit their likely type."""
     found = []
-    source = layered(relation, plans, extra=row_sql)
     for plan in plans:
         if plan.likely is None:
             continue
+        # The column alone: a relation layering every column of a wide table would be
+        # planned again for each column reported.
+        source = layered(relation, [plan], extra=row_sql)
         rows = con.execute(
             f"SELECT {row_sql}, {plan.t} FROM {source} WHERE {plan.t} IS NOT NULL AND NOT "
             f"ing_sym({plan.t}) AND {plan.parse(plan.likely, plan.unit_candidate)} IS NULL "

@@ -28,7 +28,7 @@ PROFILE = "tabular-data-package"  # Data Package v1 registry names: no schema to
 RESOURCE_PROFILE = "tabular-data-resource"
 # Our Table Schema types are Frictionless types already; anything else reads as text.
 FRICTIONLESS_TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "time",
-                      "year", "yearmonth", "object"}
+                      "year", "yearmonth", "object", "array"}
 NAME_PATTERN = re.compile(r"^[a-z0-9._/-]+$")  # package and resource names (the spec's)
 ROW_NUMBER = {"name": "_id", "type": "integer", "title": "行番号",
               "description": "元のファイルでの行の順番（1から）。",

@@ -20,11 +20,12 @@ class Finding:
     row: int | None = None  # 1-based, as the file shows it
     column: str = ""  # column letter (Excel) or name
     count: int = 1  # cells or rows concerned
+    fix: str = ""  # how to fix this case, when the rule's general fix does not say it
 
     def as_dict(self) -> dict:
         rule = RULES[self.rule]
         return {"rule": self.rule, "level": rule.level, "severity": rule.severity.value,
-                "title": rule.title, "message": self.message, "fix": rule.fix,
+                "title": rule.title, "message": self.message, "fix": self.fix or rule.fix,
                 "fixed_in_clean_csv": rule.fixed_in_clean_csv, "sheet": self.sheet,
                 "row": self.row, "column": self.column, "count": self.count}
 

@@ -28,8 +28,60 @@ def check_file(report, result) -> None:
     detected = result.detected
     if result.workbook is not None and result.workbook.drawings:
         report.add("L1-02", "ブックに画像・図形・グラフが含まれています。")
-    if detected.encoding in ("cp932", "euc_jp", "iso2022_jp", "utf-16"):
+    if detected.encoding == "cp932-sig":
+        report.add("L3-01", "先頭の BOM は UTF-8 を示していますが、中身は Shift_JIS です。"
+                            "UTF-8 で保存し直してください。")
+    elif detected.encoding not in ("", "utf-8", "utf-8-sig", "ascii"):
         report.add("L3-01", f"文字コードが {detected.encoding_label} です。")
+    if result.workbook is not None:
+        for sheet in result.workbook.sheets:
+            where = {"sheet": sheet.name if sheet.name != "data" else ""}
+            if sheet.hidden and sheet.name not in result.empty_sheets:
+                _hidden_sheet(report, sheet, where)
+            _formulas(report, sheet, where)
+
+
+def _hidden_sheet(report, sheet, where) -> None:
+    """A sheet Excel does not show is published like the others (authors hide working
+    data there, which then goes out unseen): say so, so that it is kept on purpose."""
+    if sheet.hidden == "veryHidden":
+        fix = (f"シート「{sheet.name}」は Excel の「再表示」では表示されない設定（veryHidden）です。"
+               "公開するデータなら VBA のプロパティ（Visible）で表示に戻し、作業用のデータなら"
+               "シートを削除してから登録し直してください。")
+    else:
+        fix = (f"シート「{sheet.name}」を右クリックして「再表示」し、公開するデータか確かめてください。"
+               "作業用のデータならシートを削除してから登録し直してください。")
+    report.add("L1-04", f"シート「{sheet.name}」は非表示ですが、ほかのシートと同じく表として"
+                        f"取り込みました（公開すると誰でも見られます）。", fix=fix, **where)
+
+
+def _formulas(report, sheet, where) -> None:
+    """Formula cells: read with the results saved with them, which programs that write
+    Excel files (openpyxl, xlsxwriter...) do not compute: such cells come out empty, or
+    hold a placeholder the writer left for Excel to recompute."""
+    if not sheet.formulas:
+        return
+    missing = sheet.formulas_without_value
+    if missing:
+        first = sheet.first_formula_without_value
+        place = f"{column_letter(first[1])}{first[0] + 1} など、" if first else ""
+        report.add("L2-09", f"数式のセルが {sheet.formulas} 個あり、うち {missing} 個は値が保存されて"
+                            f"いないため読み込めませんでした（{place}空欄として取り込みました）。"
+                            f"Excel で開いて保存し直してください。",
+                   row=first[0] + 1 if first else None,
+                   column=column_letter(first[1]) if first else "", count=missing,
+                   fix="Excel で開いて保存し直すと数式の結果が保存されます。"
+                       "そのうえで数式のセルは値として貼り付け直してください。", **where)
+    elif sheet.formulas_not_recalculated:
+        report.add("L2-09", f"数式のセルが {sheet.formulas} 個あります。ファイルを作ったソフトが計算を "
+                            f"Excel に任せて保存しているため、読み込んだ値は数式の結果と違う"
+                            f"可能性があります。Excel で開いて保存し直してください。",
+                   count=sheet.formulas,
+                   fix="Excel で開いて保存し直すと数式の結果が保存されます。"
+                       "そのうえで数式のセルは値として貼り付け直してください。", **where)
+    else:
+        report.add("L2-09", f"数式のセルが {sheet.formulas} 個あります（値として読み込みました）。",
+                   count=sheet.formulas, **where)
 
 
 def check_table(report, table) -> None:
@@ -128,9 +180,6 @@ def _workbook_features(report, sheet, layout, where) -> None:
         report.add("L1-07", f"データに書式（{kind}など）の付いたセルが {len(styled)} 個あります"
                             f"（{column_letter(c)}{r + 1} など）。書式の意味は値として残りません。",
                    row=r + 1, column=column_letter(c), count=len(styled), **where)
-    if sheet.formulas:
-        report.add("L2-09", f"数式のセルが {sheet.formulas} 個あります（値として読み込みました）。",
-                   count=sheet.formulas, **where)
 
 
 def _column_types(report, table, where) -> None:

@@ -23,6 +23,8 @@ PLATFORM = re.compile(r"[\u2460-\u24ff\u2776-\u2793\u2160-\u217f\u3220-\u3247\u3
                       r"\u3300-\u33ff\u337b-\u337f\u2116\u2121]")
 TWO_NUMBERS = re.compile(r"^-?\d+(\.\d+)?\s*[(（]\s*-?\d+(\.\d+)?\s*[)）]$"
                          r"|^-?\d+(\.\d+)?\s*[,、/／;]\s*-?\d+(\.\d+)?$")
+# "1,000" is one number with a thousands separator, not the two values 1 and 000.
+THOUSANDS = re.compile(r"^[+\-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 LAT_LON = re.compile(r"^\s*(-?\d{1,2}\.\d+)\s*[,、]\s*(-?\d{1,3}\.\d+)\s*$")
 WAREKI = re.compile(r"(明治|大正|昭和|平成|令和)\s*(元|[0-9０-９]{1,2})\s*年|^[MTSHR]\d{1,2}[.．]")
 CODE_AND_NAME = re.compile(rf"^\d{{3,6}}{CJK}{{2,}}")
@@ -86,7 +88,7 @@ def check_values(report, table) -> None:
             plan = plans.get(name)
             if LAT_LON.match(stripped) and _lat_lon(stripped):
                 seen[("L3-08", name)].add(r, stripped)
-            elif TWO_NUMBERS.match(stripped):
+            elif TWO_NUMBERS.match(stripped) and not THOUSANDS.match(stripped):
                 seen[("L1-09", name)].add(r, stripped)
             if CODE_AND_NAME.match(stripped):
                 seen[("L3-03", name)].add(r, stripped)

@@ -39,6 +39,26 @@ def test_numbers(con, text, expected):
 
 
 @pytest.mark.parametrize("text, expected", [
+    # A DOUBLE keeps these: up to 15 digits, and longer ones written as its shortest form.
+    ("123456789012345", 123456789012345.0), ("0.30000000000000004", 0.30000000000000004),
+    ("35.68123456789012", 35.68123456789012), ("1.5e300", 1.5e300),
+    ("1,234,567,890.125", 1234567890.125), ("1.50000000000000000000", 1.5),
+    # It would round these: they are no number (the column stays text, every digit kept).
+    ("12345678901234567890", None), ("9007199254740993", None), ("35.681234567890124", None),
+    ("0.1234567890123456789012345", None), ("12,345,678,901,234,567,890", None),
+    ("1234567890123456789012345.5", None), ("1e400", None)])
+def test_numbers_a_double_would_round_are_no_numbers(con, text, expected):
+    assert parse(con, FieldType.NUMBER, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("9223372036854775807", 9223372036854775807), ("-9223372036854775808", -9223372036854775808),
+    ("9223372036854775808", None), ("12345678901234567890", None), ("１２３４５６７８９０１２３４５６７８９０", None)])
+def test_integers_beyond_bigint_are_no_integers(con, text, expected):
+    assert parse(con, FieldType.INTEGER, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
     ("2020-04-01", datetime.date(2020, 4, 1)), ("2020/4/1", datetime.date(2020, 4, 1)),
     ("2020年4月1日", datetime.date(2020, 4, 1)), ("令和2年4月1日", datetime.date(2020, 4, 1)),
     ("令和元年5月1日", datetime.date(2019, 5, 1)), ("平成31年4月30日", datetime.date(2019, 4, 30)),
@@ -109,6 +129,59 @@ def test_text_column_values_are_kept_as_written(con):
     ("怀", "怀"), ("退x ", "退x"), ("\x0bq", "\x0bq")])
 def test_cells_are_trimmed_of_padding_only(con, text, expected):
     assert con.execute("SELECT ing_trim(?)", [text]).fetchone()[0] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("\x00", None), ("\x00\x00 ", None), ("12\x00\x00", "12"), ("\x0012", "12"), ("1\x002", "1\x002")])
+def test_nul_is_padding_and_a_nul_only_cell_is_empty(con, text, expected):
+    assert con.execute("SELECT ing_trim(?)", [text]).fetchone()[0] == expected
+
+
+def test_digit_strings_a_bigint_cannot_hold_are_text_never_rounded(con):
+    plans = column_types(con, {
+        "long": ["12345678901234567890", "22345678901234567890", "32345678901234567890"],
+        "mixed": ["5", "7", "12345678901234567890"],
+        "ratio": ["0.1234567890123456789012345", "0.5", "0.25"],
+    })
+    assert (plans["long"].type, plans["long"].likely) == (FieldType.STRING, None)
+    assert (plans["mixed"].type, plans["mixed"].likely) == (FieldType.STRING, FieldType.INTEGER)
+    assert (plans["ratio"].type, plans["ratio"].likely) == (FieldType.STRING, FieldType.NUMBER)
+    source = layered("sample", list(plans.values()))
+    assert con.execute(f"SELECT {', '.join(p.value_sql() for p in plans.values())} "
+                       f"FROM {source}").fetchall() == [
+        ("12345678901234567890", "5", "0.1234567890123456789012345"),
+        ("22345678901234567890", "7", "0.5"), ("32345678901234567890", "12345678901234567890", "0.25")]
+    assert misfits(con, "sample", list(plans.values()), "_row") == [
+        {"row": 3, "column": "mixed", "value": "12345678901234567890", "expected": "integer"},
+        {"row": 1, "column": "ratio", "value": "0.1234567890123456789012345", "expected": "number"}]
+
+
+def strict_plan(kind: FieldType, clean: bool) -> ColumnPlan:
+    """A column typed from a sample, as the fast path reads it."""
+    plan = ColumnPlan("v", quote("v"))
+    plan.type, plan.clean = kind, clean
+    return plan
+
+
+def strict_values(con, plan: ColumnPlan, cells: list):
+    con.register("cells", pa.table({"v": pa.array(cells, pa.string())}))
+    return [value for (value,) in con.execute(f"SELECT {plan.strict_value_sql()} FROM cells").fetchall()]
+
+
+@pytest.mark.parametrize("clean", [True, False])
+def test_the_fast_path_reads_an_empty_cell_it_did_not_foresee_as_empty(con, clean):
+    assert strict_values(con, strict_plan(FieldType.INTEGER, clean), ["1", "\x00", " \x00", None, "2"]) == [
+        1, None, None, None, 2]
+
+
+@pytest.mark.parametrize("clean, stop", [(True, "unforeseen value"), (False, "misfit")])
+def test_the_fast_path_stops_at_a_number_a_double_would_round(con, clean, stop):
+    plan = strict_plan(FieldType.NUMBER, clean)
+    assert strict_values(con, plan, ["0.5", "35.68123456789012", "0.30000000000000004"]) == [
+        0.5, 35.68123456789012, 0.30000000000000004]
+    for odd in ("12345678901234567890", "0.1234567890123456789012345"):
+        with pytest.raises(duckdb.Error, match=stop):  # the careful path then reads every row
+            strict_values(con, plan, ["0.5", odd])
 
 
 @pytest.mark.parametrize("text, expected", [
