@@ -38,7 +38,8 @@ def test_every_readme_account_signs_in(app, live_server):
         page = _sign_in(live_server, name, password).get(f"{live_server}/", timeout=30).text
         assert "サインアウト" in page, name
     restricted = requests.post(f"{live_server}/api/3/action/package_search", timeout=30,
-                               json={"fq": "access_level:restricted", "rows": 100},
+                               json={"fq": "access_level:restricted", "rows": 100,
+                                     "include_private": True},
                                headers={"Authorization": _token(app, "admin")}).json()
     dataset, owner_admin = next(
         (dataset, admin) for dataset in restricted["result"]["results"]
