@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from flask_babel import gettext as _
 
-from catalog.outbound import RefusedAddress, check_fetchable
+from catalog.outbound import RefusedAddress, check_fetchable, fetch_session
 from harvesters.interfaces import DownloadedFile, SourceError
 
 log = logging.getLogger(__name__)
@@ -48,8 +48,8 @@ class Fetcher:
     ``remaining`` returns the seconds left before the job's time limit; every wait and
     every read stops there. ``auth_headers`` are sent only to ``auth_host`` so that a
     token for the source never leaks to another site a resource links to. Unless
-    ``allow_private``, every URL and every redirect must lead to a public address
-    (:mod:`catalog.outbound`).
+    ``allow_private``, every URL and every redirect must lead to a public address, and
+    every connection goes to an address checked when it is opened (:mod:`catalog.outbound`).
     """
 
     def __init__(
@@ -70,7 +70,7 @@ class Fetcher:
         self.auth_headers = auth_headers or {}
         self.auth_host = auth_host
         self.allow_private = allow_private
-        self.session = requests.Session()
+        self.session = fetch_session(allow_private)
         self.session.headers["User-Agent"] = USER_AGENT
         self.requests_made = 0
 
@@ -151,15 +151,15 @@ class Fetcher:
             raise DeadlineExceeded()
         # Redirects are followed here, one by one, so that each target is checked.
         for _hop in range(MAX_REDIRECTS + 1):
+            headers = self.auth_headers if urlsplit(url).netloc == self.auth_host else {}
             try:
                 check_fetchable(url, self.allow_private)
-            except RefusedAddress as refused:
+                self.requests_made += 1
+                response = self.session.get(url, params=params, headers=headers, stream=True,
+                                            timeout=min(self.timeout, remaining),
+                                            allow_redirects=False)
+            except RefusedAddress as refused:  # by name, or at connect (DNS rebinding)
                 raise SourceError(f"{_shown(url)}: {refused.message}") from None
-            headers = self.auth_headers if urlsplit(url).netloc == self.auth_host else {}
-            self.requests_made += 1
-            response = self.session.get(url, params=params, headers=headers, stream=True,
-                                        timeout=min(self.timeout, remaining),
-                                        allow_redirects=False)
             if not response.is_redirect:
                 return response
             url, params = urljoin(response.url, response.headers["Location"]), None

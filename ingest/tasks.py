@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from catalog.datasets.models import Resource
 from catalog.jobs.runner import JobError, RunningJob
-from catalog.outbound import RefusedAddress, check_fetchable
+from catalog.outbound import RefusedAddress, check_fetchable, fetch_session
 from catalog.search import mark_stale
 from catalog.storage import file_store, track_new_file
 from ingest import services
@@ -86,32 +86,36 @@ def _stored_file(key: str, work: str) -> str:
 
 def fetch(url: str, work: str, settings) -> tuple[str, str]:
     """Download a link resource into ``work``, refusing internal addresses (unless
-    allowed) and anything over the upload limit; returns the path and its SHA-256."""
+    allowed; checked by name and again at connect, against DNS rebinding) and anything
+    over the upload limit; returns the path and its SHA-256."""
     target, digest, size = os.path.join(work, "source"), hashlib.sha256(), 0
-    for _hop in range(MAX_REDIRECTS + 1):
-        _check_address(url, settings.link_fetch_allow_private)
-        try:
-            response = requests.get(url, stream=True, timeout=FETCH_TIMEOUT, allow_redirects=False)
-        except requests.RequestException as error:
-            raise JobError(_("The link could not be fetched: %(error)s", error=str(error)[:200])) from None
-        if response.is_redirect:
-            url = urljoin(url, response.headers.get("Location", ""))
-            response.close()
-            continue
-        break
-    else:
-        raise JobError(_("The link redirects too many times."))
-    with response:
-        if response.status_code != 200:
-            raise JobError(_("The link answered HTTP %(status)s.", status=response.status_code))
-        with open(target, "wb") as out:
-            for chunk in response.iter_content(1 << 20):
-                size += len(chunk)
-                if size > settings.max_upload_bytes:
-                    raise JobError(_("The linked file is larger than the limit of %(limit)s bytes.",
-                                     limit=f"{settings.max_upload_bytes:,}"))
-                digest.update(chunk)
-                out.write(chunk)
+    with fetch_session(settings.link_fetch_allow_private) as http:
+        for _hop in range(MAX_REDIRECTS + 1):
+            _check_address(url, settings.link_fetch_allow_private)
+            try:
+                response = http.get(url, stream=True, timeout=FETCH_TIMEOUT, allow_redirects=False)
+            except RefusedAddress as refused:
+                raise JobError(refused.message) from None
+            except requests.RequestException as error:
+                raise JobError(_("The link could not be fetched: %(error)s", error=str(error)[:200])) from None
+            if response.is_redirect:
+                url = urljoin(url, response.headers.get("Location", ""))
+                response.close()
+                continue
+            break
+        else:
+            raise JobError(_("The link redirects too many times."))
+        with response:
+            if response.status_code != 200:
+                raise JobError(_("The link answered HTTP %(status)s.", status=response.status_code))
+            with open(target, "wb") as out:
+                for chunk in response.iter_content(1 << 20):
+                    size += len(chunk)
+                    if size > settings.max_upload_bytes:
+                        raise JobError(_("The linked file is larger than the limit of %(limit)s bytes.",
+                                         limit=f"{settings.max_upload_bytes:,}"))
+                    digest.update(chunk)
+                    out.write(chunk)
     return target, digest.hexdigest()
 
 
