@@ -60,6 +60,10 @@ class Layout:
     metadata: dict[str, str] = field(default_factory=dict)  # "#key,value" rows
     metadata_rows: list[int] = field(default_factory=list)
     generated_names: list[int] = field(default_factory=list)  # columns without a header
+    # What a big CSV's one pass left out past its head, where lines are not numbered
+    # (see ingest.pipeline): the notes at its end (their first cell) and blank rows.
+    unnumbered_notes: list[str] = field(default_factory=list)
+    unnumbered_blank_rows: int = 0
 
     @property
     def first_data_row(self) -> int:

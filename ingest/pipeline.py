@@ -214,6 +214,8 @@ class StreamFindings:
     and the cells of source columns the head did not show, by source column."""
 
     notes: list[int] = field(default_factory=list)
+    blank: list[int] = field(default_factory=list)  # blank rows (0-based), trailing ones too
+    last_data: int = -1
     extras: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
     extra_cells: int = 0
 
@@ -226,7 +228,7 @@ def _stream_rows(sheet: Sheet, layout: Layout, found: StreamFindings):
     did not show go to ``found`` rather than being lost."""
     data_start = layout.first_data_row
     width = max(len(row) for row in sheet.rows)
-    notes = _tail_notes(sheet.tail, width)
+    notes = [sheet.tail[i] for i in sorted(trailing_notes(sheet.tail, width))]
     header = [sheet.rows[r] for r in layout.header_rows]
     skipped = set(layout.metadata_rows)
     covered = {c for column in layout.columns for c in column.sources}
@@ -238,10 +240,12 @@ def _stream_rows(sheet: Sheet, layout: Layout, found: StreamFindings):
                 if number < data_start or number in skipped or row in header:
                     continue
                 if not any(not is_empty(cell) for cell in row):
+                    found.blank.append(number)
                     continue
                 if row in notes:
                     found.notes.append(number)
                     continue
+                found.last_data = number
                 yield _stream_values(number, row, layout, uncovered, width, found)
 
 
@@ -259,10 +263,12 @@ def _stream_values(number: int, row: list, layout: Layout, uncovered: list[int],
 
 
 def _apply_findings(con, relation: str, layout: Layout, found: StreamFindings) -> None:
-    """Record the footnotes in ``layout`` (for the report) and give each source column
-    seen only past the head a column of its own, named as a small file's would be."""
+    """Record the footnotes and blank rows in ``layout`` (for the report) and give each
+    source column seen only past the head a column of its own, named as a small file's
+    would be."""
     start = layout.first_data_row
     layout.footnote_rows = sorted({r for r in layout.footnote_rows if r < start} | set(found.notes))
+    layout.blank_rows = [r for r in found.blank if r < found.last_data]  # as find_layout keeps them
     taken = {column.name for column in layout.columns}
     for source in sorted(found.extras):
         position = len(layout.columns)
@@ -359,7 +365,10 @@ def _streamed_csv_table(con, sheet: Sheet, layout: Layout, out: str) -> TableRes
     width = max(len(row) for row in sheet.rows)
     if any(len(column.sources) != 1 for column in layout.columns):
         return None
-    notes = _tail_notes(sheet.tail, width)
+    # The notes by the rule small files follow (ingest.layout.trailing_notes): both
+    # paths drop the same rows.
+    note_at = trailing_notes(sheet.tail, width)
+    notes = [sheet.tail[i] for i in sorted(note_at)]
     sample_rows = list(_sheet_rows(sheet, layout)) + [
         (0, [_cell_text(row, c.sources) for c in layout.columns])
         for row in sheet.tail if row not in notes and any(not is_empty(cell) for cell in row)]
@@ -376,8 +385,10 @@ def _streamed_csv_table(con, sheet: Sheet, layout: Layout, out: str) -> TableRes
     # Filtering while reading costs a quarter of the pass, so it is done only for the
     # footnotes (they sit at the end: the tail shows them all); blank rows, rare in big
     # files, are looked for afterwards in the output.
+    # NULL-safe: a blank row must pass, to be counted with the others in _drop_blank_rows.
     conditions = [
-        "NOT (" + " AND ".join(f"{quote(f's{i}')} = {literal(text_of(cell))}" if not is_empty(cell)
+        "NOT (" + " AND ".join(f"{quote(f's{i}')} IS NOT DISTINCT FROM {literal(text_of(cell))}"
+                               if not is_empty(cell)
                                else f"{quote(f's{i}')} IS NULL" for i, cell in enumerate(note[:width]))
         + ")" for note in notes]
     # A column empty in the head has no plan: a value further down stops the pass rather
@@ -392,31 +403,45 @@ def _streamed_csv_table(con, sheet: Sheet, layout: Layout, out: str) -> TableRes
     except duckdb.Error as error:
         log.info("fast path stopped (%s); reading every row", str(error)[:200])
         return None
-    _drop_blank_rows(con, out, plans)
+    dropped = _drop_blank_rows(con, out, plans)
+    _count_unnumbered(sheet, layout, note_at, dropped)
     return _finish(con, sheet, layout, plans, out, [], fast=True)
 
 
-def _drop_blank_rows(con, out: str, plans: list[ColumnPlan]) -> None:
+def _drop_blank_rows(con, out: str, plans: list[ColumnPlan]) -> int:
     """Rewrite ``out`` without the rows whose every column is empty, if it has any (a
-    row of symbols such as ``-`` is not empty: it keeps them in ``_symbols``). The count
-    is all but free: the Parquet statistics rule out row groups with no NULLs."""
+    row of symbols such as ``-`` is not empty: it keeps them in ``_symbols``); returns
+    how many. The count is all but free: the Parquet statistics rule out row groups with
+    no NULLs."""
     names = [plan.name for plan in plans]
     if any(plan.typed and plan.has_symbols for plan in plans):
         names.append("_symbols")
     blank = " AND ".join(f"{quote(name)} IS NULL" for name in names)
     source = f"read_parquet({literal(out)})"
-    if not con.execute(f"SELECT count(*) FROM {source} WHERE {blank}").fetchone()[0]:
-        return
-    kept = out + ".kept"
-    con.execute(f"COPY (SELECT * FROM {source} WHERE NOT ({blank})) TO {literal(kept)} "
-                f"({PARQUET_OPTIONS})")
-    os.replace(kept, out)
+    dropped = con.execute(f"SELECT count(*) FROM {source} WHERE {blank}").fetchone()[0]
+    if dropped:
+        kept = out + ".kept"
+        con.execute(f"COPY (SELECT * FROM {source} WHERE NOT ({blank})) TO {literal(kept)} "
+                    f"({PARQUET_OPTIONS})")
+        os.replace(kept, out)
+    return dropped
 
 
-def _tail_notes(tail: list[list], width: int) -> list[list]:
-    """The notes among the last rows of a big CSV, by the rule small files follow
-    (:func:`ingest.layout.trailing_notes`): both paths drop the same rows."""
-    return [tail[i] for i in sorted(trailing_notes(tail, width))]
+def _count_unnumbered(sheet: Sheet, layout: Layout, note_at: set[int], dropped: int) -> None:
+    """Tell the report what the pass left out past the head: the notes at the end (by
+    their text) and the blank rows inside the data (a count). Those lines have no number
+    on this path: DuckDB skips empty lines and reads a quoted line break as part of its
+    row, so no count of rows gives the line. (Empty lines past the head go unseen.)
+    ``dropped`` also counts the blank rows the head shows (reported with their numbers)
+    and those between the last data row and the notes, which are not inside the data."""
+    layout.unnumbered_notes = [text_of(next(cell for cell in sheet.tail[i] if not is_empty(cell)))
+                               for i in sorted(note_at)]
+    in_head = sum(1 for r in layout.blank_rows if sheet.rows[r])  # rows, not empty lines
+    filled = [i for i, row in enumerate(sheet.tail)
+              if i not in note_at and any(not is_empty(cell) for cell in row)]
+    after_data = sum(1 for i in range((filled[-1] + 1) if filled else 0, len(sheet.tail))
+                     if i not in note_at and sheet.tail[i])
+    layout.unnumbered_blank_rows = max(0, dropped - in_head - after_data)
 
 
 # --- Parquet in, Parquet out ------------------------------------------------------------

@@ -108,6 +108,10 @@ def _around_the_table(report, layout, where) -> None:
         report.add("L1-05", f"表の下に注記・出典の行が {len(rows)} 行あります"
                             f"（{rows[0] + 1}〜{rows[-1] + 1}行目）。", row=rows[0] + 1,
                    count=len(rows), **where)
+    if layout.unnumbered_notes:  # at the end of a big CSV: named by their text
+        notes = layout.unnumbered_notes
+        report.add("L1-05", f"表の下（ファイルの末尾）に注記・出典の行が {len(notes)} 行あります"
+                            f"（「{notes[0][:40]}」など）。", count=len(notes), **where)
     if layout.metadata_rows:
         rows = layout.metadata_rows
         keys = "、".join(f"#{key}" for key in list(layout.metadata)[:5])
@@ -141,7 +145,9 @@ def _blocks(report, table, where) -> None:
     layout, sheet = table.layout, table.sheet
     header = [list(map(text_of, sheet.rows[r])) for r in layout.header_rows]
     repeated = [r for r in layout.data_rows if header and list(map(text_of, sheet.rows[r])) in header]
-    inside = [r for r in layout.blank_rows if layout.data_rows and r < layout.data_rows[-1]]
+    inside = layout.blank_rows  # blank rows after the last data row are not kept there
+    # Blank rows further down a big CSV are counted, without line numbers.
+    blank_count = len(inside) + layout.unnumbered_blank_rows
     if repeated:
         report.add("L1-03", f"見出しの行が {repeated[0] + 1} 行目で繰り返されています。"
                             f"1つのシートに複数の表があります。", row=repeated[0] + 1,
@@ -149,10 +155,17 @@ def _blocks(report, table, where) -> None:
     elif inside:
         report.add("L1-03", f"{inside[0] + 1} 行目の空行で表が分かれています。"
                             f"1つのシートに複数の表がある可能性があります。", row=inside[0] + 1,
-                   count=len(inside), **where)
+                   count=blank_count, **where)
+    elif blank_count:
+        report.add("L1-03", "表の途中の空行で表が分かれています。"
+                            "1つのシートに複数の表がある可能性があります。",
+                   count=blank_count, **where)
     if inside:
-        report.add("L2-08", f"表の途中に空行が {len(inside)} 行あります（{inside[0] + 1}行目など）。",
-                   row=inside[0] + 1, count=len(inside), **where)
+        report.add("L2-08", f"表の途中に空行が {blank_count} 行あります（{inside[0] + 1}行目など）。",
+                   row=inside[0] + 1, count=blank_count, **where)
+    elif blank_count:
+        report.add("L2-08", f"表の途中に空行が {blank_count} 行あります（取り込みでは除きました）。",
+                   count=blank_count, **where)
     if layout.blank_columns:
         letters = "、".join(column_letter(c) for c in layout.blank_columns[:5])
         report.add("L2-08", f"表の途中に空の列があります（{letters}列）。",

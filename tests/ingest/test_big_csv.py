@@ -51,19 +51,44 @@ def test_a_clean_big_csv_is_typed_in_one_pass(ingest, tmp_path):
         1000 + last * 7 % 2_000_000, round(5 + last % 15000 / 100, 2))
 
 
-def test_blank_rows_inside_a_big_csv_are_dropped(ingest, tmp_path):
+def findings(result, rule: str) -> list[dict]:
+    return [finding for finding in result.report.as_dicts() if finding["rule"] == rule]
+
+
+def test_blank_rows_inside_a_big_csv_are_dropped_and_reported(ingest, tmp_path):
     blank = {100_000: ",,,,,,\n", 150_000: ",,,,,,\n"}
-    (table,) = ingest(write_big_csv(tmp_path / "blank.csv", odd=blank)).tables
+    result = ingest(write_big_csv(tmp_path / "blank.csv", odd=blank))
+    (table,) = result.tables
     assert table.fast_path and table.row_count == ROWS - 2
     assert rows(table.parquet_path, "SELECT count(*) FROM t WHERE 団体コード IS NULL") == [(0,)]
+    # Far below the head the lines have no number on this path: the report counts them.
+    (blank_rows,) = findings(result, "L2-08")
+    assert blank_rows["count"] == 2 and blank_rows["row"] is None
+    assert "空行が 2 行" in blank_rows["message"]
 
 
-def test_notes_under_a_big_csv_are_not_data(ingest, tmp_path):
+def test_notes_under_a_big_csv_are_not_data_and_are_reported(ingest, tmp_path):
     footer = "注：面積は国土地理院による。,,,,,,\n出典：福岡県統計年鑑,,,,,,\n"
-    (table,) = ingest(write_big_csv(tmp_path / "notes.csv", footer=footer)).tables
+    result = ingest(write_big_csv(tmp_path / "notes.csv", footer=footer))
+    (table,) = result.tables
     assert table.fast_path and table.row_count == ROWS
     assert rows(table.parquet_path, "SELECT count(*) FROM t WHERE 団体コード LIKE '注%' "
                                     "OR 団体コード LIKE '出典%'") == [(0,)]
+    (notes,) = findings(result, "L1-05")
+    assert notes["count"] == 2 and "「注：面積は国土地理院による。」" in notes["message"]
+    assert findings(result, "L2-08") == []
+
+
+def test_blank_rows_of_a_big_csv_with_notes_are_counted_once(ingest, tmp_path):
+    # A blank line between the data and its notes is not inside the data; one in the
+    # body is, and is counted although the notes' filter sees it too.
+    footer = ",,,,,,\n注：面積は国土地理院による。,,,,,,\n"
+    result = ingest(write_big_csv(tmp_path / "both.csv", odd={200_000: ",,,,,,\n"}, footer=footer))
+    (table,) = result.tables
+    assert table.fast_path and table.row_count == ROWS - 1
+    (blank_rows,) = findings(result, "L2-08")
+    assert blank_rows["count"] == 1
+    assert findings(result, "L1-05")[0]["count"] == 1
 
 
 @pytest.mark.parametrize("line, column, kind, kept", [
@@ -79,6 +104,18 @@ def test_a_value_the_sample_did_not_foresee_loses_nothing(ingest, tmp_path, line
     assert not table.fast_path and table.row_count == ROWS
     assert types_of(table)[column] == kind
     assert rows(table.parquet_path, f"SELECT {column} FROM t")[120_000] == (kept,)
+
+
+def test_the_careful_path_numbers_the_blank_rows_and_notes_it_leaves_out(ingest, tmp_path):
+    odd = {120_000: "011234,第1市町村,2001,2001-10-01,05,1.00,\n", 200_000: ",,,,,,\n"}
+    footer = "注：面積は国土地理院による。,,,,,,\n"
+    result = ingest(write_big_csv(tmp_path / "careful.csv", odd=odd, footer=footer))
+    (table,) = result.tables
+    assert not table.fast_path and table.row_count == ROWS - 1
+    (blank_rows,) = findings(result, "L2-08")
+    assert blank_rows["count"] == 1 and blank_rows["row"] == 200_002  # line 1 is the header
+    (notes,) = findings(result, "L1-05")
+    assert notes["row"] == ROWS + 2
 
 
 def test_a_big_shift_jis_csv_reads_like_its_utf8_original(ingest, tmp_path):
