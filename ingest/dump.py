@@ -4,6 +4,9 @@ come from DuckDB in Arrow batches and leave as bytes, batch by batch.
 Spreadsheet formulas are neutralised in text cells of CSV, TSV and XLSX: a cell starting
 with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading ``'`` so that
 Excel shows it as text instead of running it. Numbers are numbers and stay as they are.
+
+Rows an XLSX sheet cannot hold whole (too many rows or columns, a text longer than a
+cell holds) are refused, never cut: see :func:`xlsx_refusal`.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import io
 import json
 import os
 import re
+import shutil
 import tempfile
 import unicodedata
 from typing import Iterator
@@ -21,13 +25,18 @@ from typing import Iterator
 import pyarrow as pa
 import pyarrow.compute as pa_compute
 import pyarrow.csv as pa_csv
+from flask_babel import gettext as _
 
 from ingest.tabular import jsonable
 from ingest.types import literal, quote
 
 BATCH_ROWS = 65536
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What a sheet holds: 1,048,576 rows (one is the header), 16,384 columns, and 32,767
+# characters in a cell, counted in UTF-16 units (one beyond U+FFFF, such as 𠮷, is two).
 XLSX_MAX_ROWS = 1_048_575
+XLSX_MAX_COLUMNS = 16_384
+XLSX_MAX_CHARS = 32_767
 FORMATS = {"csv": "text/csv", "tsv": "text/tab-separated-values", "json": "application/json",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            "parquet": "application/vnd.apache.parquet", "geojson": "application/geo+json"}
@@ -123,29 +132,108 @@ def _joined(texts: pa.Array) -> bytes:
     return pa_compute.binary_join(whole, ",\n")[0].as_buffer().to_pybytes()
 
 
+class TooBigForExcel(Exception):
+    """Rows an XLSX sheet cannot hold whole; ``message`` says which limit (in Japanese)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _too_many_rows() -> str:
+    return _("Excel holds at most %(n)s rows. Download CSV or Parquet instead, or filter the rows.",
+             n=f"{XLSX_MAX_ROWS:,}")
+
+
+def _too_many_columns() -> str:
+    return _("Excel holds at most %(n)s columns. Download CSV or Parquet instead, or choose "
+             "fewer fields.", n=f"{XLSX_MAX_COLUMNS:,}")
+
+
+def _too_long(name: str, length: int) -> str:
+    return _("A value in column \"%(name)s\" is %(length)s characters long, and an Excel cell "
+             "holds at most %(n)s. Download CSV or Parquet instead, which keep it whole.",
+             name=name, length=f"{length:,}", n=f"{XLSX_MAX_CHARS:,}")
+
+
+def xlsx_refusal(con, sql: str, params: list, row_count: int) -> str | None:
+    """Why the rows of ``sql`` (an export's SELECT, over a table of ``row_count`` rows)
+    would not fit an XLSX sheet whole, in Japanese; ``None`` when they fit. A sheet cut
+    short (rows or columns), or a cell cut at its limit, would lose data without a word,
+    so the dump is refused before it starts instead, for every limit alike.
+
+    Cheap: rows are counted only when the table has more than a sheet holds (and the
+    count stops there), and only text columns are measured, a cell's UTF-16 length only
+    when its UTF-8 bytes (never fewer) exceed the limit."""
+    relation = con.sql(sql, params=params or None)
+    if len(relation.columns) > XLSX_MAX_COLUMNS:
+        return _too_many_columns()
+    if row_count > XLSX_MAX_ROWS:
+        ((rows,),) = con.execute(f"SELECT count(*) FROM (SELECT 1 FROM ({sql}) "
+                                 f"LIMIT {XLSX_MAX_ROWS + 1})", params).fetchall()
+        if rows > XLSX_MAX_ROWS:
+            return _too_many_rows()
+    aliases = [f"c{i}" for i in range(len(relation.columns))]
+    texts = [(name, alias) for name, alias, kind in zip(relation.columns, aliases, relation.types)
+             if str(kind) in ("VARCHAR", "JSON")]
+    if not texts:
+        return None
+    lengths = ", ".join(
+        f"max(length({a}) + length(regexp_replace({a}, '[^\\x{{10000}}-\\x{{10FFFF}}]', '', 'g'))) "
+        f"FILTER (WHERE strlen({a}) > {XLSX_MAX_CHARS})" for _name, a in texts)
+    (found,) = con.execute(f"SELECT {lengths} FROM ({sql}) AS dump({', '.join(aliases)})",
+                           params).fetchall()
+    for (name, _alias), length in zip(texts, found):
+        if length is not None and length > XLSX_MAX_CHARS:
+            return _too_long(name, length)
+    return None
+
+
 def stream_xlsx(con, sql: str, params: list, names: list[str], count: int) -> Iterator[bytes]:
-    """XLSX written row by row to a temporary file (constant memory), then streamed."""
+    """XLSX written row by row to a temporary file (constant memory), then streamed.
+    Raises :class:`TooBigForExcel` rather than write a sheet that lost data: callers
+    refuse such rows first (:func:`xlsx_refusal`), this only makes sure."""
     import xlsxwriter
 
-    handle, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(handle)
+    folder = tempfile.mkdtemp(prefix="dump-xlsx-")
     try:
-        book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
-                                          "strings_to_urls": False, "tmpdir": os.path.dirname(path)})
-        sheet = book.add_worksheet("data")
-        sheet.write_row(0, 0, names)
-        reader = con.sql(sql, params=params or None).to_arrow_reader(BATCH_ROWS)
-        row_number = 1
-        for batch in reader:
-            for row in zip(*(column.to_pylist() for column in batch.columns)):
-                sheet.write_row(row_number, 0, [_xlsx_value(v) for v in row])
-                row_number += 1
-        book.close()
+        path = os.path.join(folder, "dump.xlsx")
+        # The book is closed even when a row is refused: xlsxwriter's row data file
+        # (in ``folder``) is closed only then.
+        with xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "tmpdir": folder}) as book:
+            sheet = book.add_worksheet("data")
+            _write_whole(sheet, 0, names, names)
+            reader = con.sql(sql, params=params or None).to_arrow_reader(BATCH_ROWS)
+            row_number = 1
+            for batch in reader:
+                for row in zip(*(column.to_pylist() for column in batch.columns)):
+                    if row_number > XLSX_MAX_ROWS:
+                        raise TooBigForExcel(_too_many_rows())
+                    _write_whole(sheet, row_number, names, [_xlsx_value(v) for v in row])
+                    row_number += 1
         with open(path, "rb") as source:
             while chunk := source.read(1 << 20):
                 yield chunk
     finally:
-        os.unlink(path)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _write_whole(sheet, row_number: int, names: list[str], values: list) -> None:
+    """Write a row, or raise :class:`TooBigForExcel`: xlsxwriter drops a column past
+    the last and cuts a long text, and says so only in its return value."""
+    if len(values) > XLSX_MAX_COLUMNS:
+        raise TooBigForExcel(_too_many_columns())
+    if not sheet.write_row(row_number, 0, values):
+        return
+    for name, value in zip(names, values):
+        if isinstance(value, str) and _utf16_length(value) > XLSX_MAX_CHARS:
+            raise TooBigForExcel(_too_long(name, _utf16_length(value)))
+    raise TooBigForExcel(_too_many_rows())  # no other limit makes xlsxwriter refuse a cell
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _xlsx_value(value):

@@ -11,7 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from ingest.readers import BLANK, Cell
+# is_empty lives with the readers, which trim blank cells too; pipeline and lint import
+# it from here.
+from ingest.readers import Cell, JsonNumber, is_empty
 
 # The words and signs notes start with (kept for callers that only need a first guess;
 # the layout itself asks for what follows them too, see _NOTE).
@@ -87,17 +89,13 @@ def text_of(value: Cell) -> str:
     return str(value)
 
 
-def is_empty(value: Cell) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip(BLANK))
-
-
 def kind_of(value: Cell) -> str:
     """empty, number, date, time or text; symbols such as ``-`` count as numbers."""
     if is_empty(value):
         return "empty"
     if isinstance(value, bool):
         return "text"
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, JsonNumber)):
         return "number"
     if isinstance(value, (datetime, date)):
         return "date"

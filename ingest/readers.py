@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from ingest import transcode
 from ingest.detect import Detected, SourceFormat, encoding_label
 from ingest.errors import IngestError
+from ingest.types import double_keeps
 
 Cell = str | int | float | bool | date | datetime | time | None
 # Below this size a CSV is parsed in Python (exact row numbers, forgiving of stray quotes);
@@ -373,7 +374,7 @@ def _trim(rows: list[list[Cell]]) -> list[list[Cell]]:
     trimmed = []
     for row in rows:
         end = len(row)
-        while end and _empty(row[end - 1]):
+        while end and is_empty(row[end - 1]):
             end -= 1
         trimmed.append(list(row[:end]))
     while trimmed and not trimmed[-1]:
@@ -386,20 +387,50 @@ def _trim(rows: list[list[Cell]]) -> list[list[Cell]]:
 BLANK = " \t\r\n\u3000\x00"
 
 
-def _empty(value: Cell) -> bool:
+def is_empty(value: Cell) -> bool:
+    """A cell with nothing in it: ``None``, or text of :data:`BLANK` characters only."""
     return value is None or (isinstance(value, str) and not value.strip(BLANK))
 
 
 # --- JSON -------------------------------------------------------------------------------
 
 
+class JsonNumber(str):
+    """A JSON number kept as written, because a float would round it (0.1000000000000000055,
+    a 20-digit identifier): typed as the same text in a CSV would be, never rounded."""
+
+
+@dataclass
+class _JsonNumbers:
+    """``json.load``'s number parsers: floats and ints, or :class:`JsonNumber` when a
+    float would round the number. ``kept`` says whether any was kept as written."""
+
+    kept: bool = False
+
+    def parse_float(self, text: str) -> float | JsonNumber:
+        if double_keeps(text):
+            return float(text)
+        self.kept = True
+        return JsonNumber(text)
+
+    def parse_int(self, text: str) -> int | JsonNumber:
+        # Python's int holds any integer, but raises past 4,300 digits; and past BIGINT
+        # the column is text anyway.
+        if len(text.lstrip("-")) <= 18:
+            return int(text)
+        self.kept = True
+        return JsonNumber(text)
+
+
 def read_json(path: str, detected: Detected) -> Sheet:
     if os.path.getsize(path) > MAX_JSON_BYTES:
         raise IngestError(_("JSON files over 512 MB cannot be ingested. Provide CSV or "
                             "Parquet for large tables."))
+    numbers = _JsonNumbers()
     with open(path, encoding=detected.encoding or "utf-8") as handle:
         try:
-            document = json.load(handle)
+            document = json.load(handle, parse_float=numbers.parse_float,
+                                 parse_int=numbers.parse_int)
         except json.JSONDecodeError as error:
             raise IngestError(_("The JSON is not valid: %(error)s", error=_json_error(error))) from None
         except UnicodeDecodeError:
@@ -407,11 +438,19 @@ def read_json(path: str, detected: Detected) -> Sheet:
                                 "it again as UTF-8.", encoding=detected.encoding_label)) from None
         except RecursionError:
             raise IngestError(_("The JSON is nested too deeply to be read as a table.")) from None
+    try:
+        return _json_sheet(document, _exact_json if numbers.kept else _plain_json)
+    except RecursionError:  # writing a nested value back as text
+        raise IngestError(_("The JSON is nested too deeply to be read as a table.")) from None
+
+
+def _json_sheet(document, as_json) -> Sheet:
+    """The records of a JSON document as a sheet, nested values as JSON text."""
     # The structure decides, not the detected format: detection sees only the start of
     # the file, and a list of Features is read as their collection would be.
     features = _geojson_features(document)
     if features is not None:
-        records = list(_geojson_records(features))
+        records = list(_geojson_records(features, as_json))
         name = "features"
     else:
         records, name = _json_records(document)
@@ -422,7 +461,7 @@ def read_json(path: str, detected: Detected) -> Sheet:
         columns.update(dict.fromkeys(record))
     header = list(columns)
     rows: list[list[Cell]] = [header]
-    rows += [[_json_cell(record.get(key)) for key in header] for record in records]
+    rows += [[_json_cell(record.get(key), as_json) for key in header] for record in records]
     return Sheet(name, rows)
 
 
@@ -455,7 +494,7 @@ def _geojson_features(document) -> list | None:
     return None
 
 
-def _geojson_records(features: list) -> Iterator[dict]:
+def _geojson_records(features: list, as_json) -> Iterator[dict]:
     """A record per feature: its properties, its id, its geometry as GeoJSON text, and
     the coordinates of a point as longitude and latitude."""
     for number, feature in enumerate(features, start=1):
@@ -476,11 +515,29 @@ def _geojson_records(features: list) -> Iterator[dict]:
                 record.setdefault("longitude", coordinates[0])
                 record.setdefault("latitude", coordinates[1])
         key = "geometry" if "geometry" not in record else "geometry_2"
-        record[key] = json.dumps(geometry, ensure_ascii=False) if geometry else None
+        record[key] = as_json(geometry) if geometry else None
         yield record
 
 
-def _json_cell(value) -> Cell:
+def _json_cell(value, as_json) -> Cell:
     if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
+        return as_json(value)
     return value
+
+
+def _plain_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _exact_json(value) -> str:
+    """``value`` (read by :func:`read_json`) as JSON text like :func:`_plain_json`, but
+    with each :class:`JsonNumber` written as it was read, not as a string. Slower, so
+    taken only for documents that have one."""
+    if isinstance(value, JsonNumber):
+        return str(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(_plain_json(str(key)) + ": " + _exact_json(item)
+                               for key, item in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_exact_json(item) for item in value) + "]"
+    return _plain_json(value)

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import unicodedata
+from typing import Iterable
+
 from ingest.layout import Column, Layout
 from ingest.types import FieldType, ColumnPlan
 
 SYMBOLS_FIELD = "_symbols"
 EDITABLE = ("title", "description", "unit")
+
+
+def columns_meant(names: Iterable[str], name: str) -> list[str]:
+    """The columns of ``names`` a caller's ``name`` may mean: itself when it is one, else
+    those whose NFKC form is its NFKC form (one, several, or none). Ingest stores headers
+    NFKC-normalised (健全（I） as 健全(I)), and people write a column as it is in their
+    own file."""
+    names = list(names)
+    if name in names:
+        return [name]
+    wanted = unicodedata.normalize("NFKC", str(name))
+    return [n for n in names if unicodedata.normalize("NFKC", n) == wanted]
 
 
 def build_schema(plans: list[ColumnPlan], columns: list[Column], layout: Layout | None,
@@ -73,7 +88,8 @@ def update_dictionary(schema: dict, changes: list[dict]) -> tuple[dict, list[str
     for change in changes:
         name = change.get("id") or change.get("name")
         info = {**change, **(change.get("info") or {})}
-        field = by_name.get(name)
+        meant = columns_meant(by_name, name) if isinstance(name, str) else []
+        field = by_name[meant[0]] if len(meant) == 1 else None
         if field is None:
             unknown.append(str(name))
             continue

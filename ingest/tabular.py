@@ -15,13 +15,14 @@ import os
 import threading
 import unicodedata
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 
 import duckdb
 from flask_babel import gettext as _
 
+from ingest.schema import columns_meant
 from ingest.types import literal, quote
 
 CKAN_TYPES = {"integer": "int8", "number": "numeric", "string": "text", "boolean": "bool",
@@ -58,6 +59,19 @@ class TableFile:
     @property
     def names(self) -> list[str]:
         return [f["name"] for f in self.fields]
+
+    def column(self, name: str, missing: str | None = None) -> str:
+        """The stored column a caller's ``name`` means (see
+        :func:`ingest.schema.columns_meant`). Raises :class:`QueryError` with ``missing``
+        (or "no such column") when none matches, and asks for the exact name when
+        several do."""
+        candidates = columns_meant(["_id", *self.names], name)
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates:
+            raise QueryError(_("\"%(name)s\" could mean several columns (%(names)s); write "
+                               "the column name exactly.", name=name, names=", ".join(candidates)))
+        raise QueryError(missing or _("There is no column \"%(name)s\".", name=name))
 
 
 _databases: dict[str, duckdb.DuckDBPyConnection] = {}
@@ -111,14 +125,23 @@ class SearchQuery:
     distinct: bool = False
 
 
+def resolve_columns(table: TableFile, query: SearchQuery) -> SearchQuery:
+    """``query`` with its ``fields`` and ``sort`` naming stored columns (see
+    :meth:`TableFile.column`); :func:`where_clause` does the same for the keys of
+    ``filters`` and of ``q``. Raises :class:`QueryError` for a column not found."""
+    fields = None if query.fields is None else [table.column(name) for name in query.fields]
+    sort = [(table.column(name, _("There is no column \"%(name)s\" to sort by.", name=name)),
+             direction) for name, direction in query.sort]
+    return replace(query, fields=fields, sort=sort)
+
+
 def where_clause(table: TableFile, query: SearchQuery) -> tuple[str, list]:
-    """SQL conditions and parameters for filters and full-text ``q``."""
-    known = set(table.names) | {"_id"}
+    """SQL conditions and parameters for filters and full-text ``q``. Their column names
+    are resolved as :meth:`TableFile.column` says, one key at a time: two spellings of
+    one column are two conditions, not one lost."""
     conditions, params = [], []
-    for column, value in query.filters.items():
-        if column not in known:
-            raise QueryError(_("There is no column \"%(name)s\".", name=column))
-        target = quote(column)
+    for name, value in query.filters.items():
+        target = quote(table.column(name))
         if isinstance(value, dict):
             for op, operand in value.items():
                 if op not in RANGE_OPERATORS:
@@ -139,10 +162,8 @@ def where_clause(table: TableFile, query: SearchQuery) -> tuple[str, list]:
     text_columns = [quote(f["name"]) for f in table.fields
                     if f["type"] in ("string", "yearmonth") and f["name"] != "_symbols"]
     if isinstance(query.q, dict):
-        for column, term in query.q.items():
-            if column not in known:
-                raise QueryError(_("There is no column \"%(name)s\".", name=column))
-            conditions.append(f"CAST({quote(column)} AS VARCHAR) ILIKE ? ESCAPE '\\'")
+        for name, term in query.q.items():
+            conditions.append(f"CAST({quote(table.column(name))} AS VARCHAR) ILIKE ? ESCAPE '\\'")
             params.append(_like(str(term)))
     elif query.q:
         # Substring match in the text columns: right for Japanese, which has no spaces
@@ -173,12 +194,9 @@ def _like(term: str) -> str:
 def search(con, table: TableFile, query: SearchQuery) -> dict:
     """Rows matching ``query``: ``{"columns", "rows", "total", "cursor"}``. With a
     cursor, ``offset`` counts from the row after it."""
-    known = set(table.names) | {"_id"}
+    query = resolve_columns(table, query)
     columns = query.fields or (["_id"] + table.names)
-    for column in columns:
-        if column not in known:
-            raise QueryError(_("There is no column \"%(name)s\".", name=column))
-    order = _order(query, known, columns)
+    order = _order(query, columns)
     where, params = where_clause(table, query)
     if query.cursor is not None:
         keyset, keyset_params = _keyset(order, query.cursor)
@@ -211,12 +229,10 @@ def search(con, table: TableFile, query: SearchQuery) -> dict:
             "total": total, "cursor": next_cursor}
 
 
-def _order(query: SearchQuery, known: set[str], columns: list[str]) -> list[tuple[str, str]]:
-    """The ORDER BY of a search: the sort, then ``_id`` so that pages never overlap. With
-    distinct, the sort alone (as CKAN): ``_id`` would make every row distinct."""
-    for column, _direction in query.sort:
-        if column not in known:
-            raise QueryError(_("There is no column \"%(name)s\" to sort by.", name=column))
+def _order(query: SearchQuery, columns: list[str]) -> list[tuple[str, str]]:
+    """The ORDER BY of a search (its columns resolved): the sort, then ``_id`` so that
+    pages never overlap. With distinct, the sort alone (as CKAN): ``_id`` would make
+    every row distinct."""
     if not query.distinct:
         id_direction = next((d for c, d in query.sort if c == "_id"), "asc")
         return [(c, d) for c, d in query.sort if c != "_id"] + [("_id", id_direction)]

@@ -166,6 +166,26 @@ MACROS = {
 }
 
 
+def double_keeps(text: str) -> bool:
+    """Whether a DOUBLE holds the number written ``text`` (no thousands separators) as
+    ``ing_double`` judges: its shortest form has the same significant digits. Readers of
+    typed sources (JSON) ask it to hand over the text instead of a rounded float."""
+    if len(text) <= 15 and "e" not in text and "E" not in text:
+        return True  # at most 15 digits, no exponent to overflow: always held
+    try:
+        value = float(text)
+    except ValueError:
+        return False
+    return _digits(text) == _digits(repr(value))
+
+
+_NOT_DIGITS = str.maketrans("", "", "+-.")
+
+
+def _digits(text: str) -> str:
+    return text.lower().split("e")[0].translate(_NOT_DIGITS).strip("0")
+
+
 # Clean values that a plain cast reads exactly as the parser would: most cells of a
 # well-made file take this short cut (a cast and a cheap check instead of patterns).
 FAST_GUARDS = {

@@ -50,6 +50,8 @@ def datastore_search(context: Context, data: dict) -> dict:
     :param records_format: objects (default), lists, csv or tsv
     :param include_total: count all matching rows (default true; free without filters)
 
+    A column is named as stored, or as written in the source file: a name no column has
+    exactly finds the one column equal to it after NFKC (健全（I） finds 健全(I)).
     ``_links`` are CKAN's: the request with its offset moved, every other argument kept.
     """
     resource, table = table_for(context, require(data, "resource_id", "id"), data.get("table"))

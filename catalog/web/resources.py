@@ -110,7 +110,7 @@ def dump(resource_id: str):
     the properties); ``bom=true`` starts CSV/TSV with a BOM for Excel."""
     from catalog.datastore.actions import record_data_access
     from ingest import dump as dumps
-    from ingest.tabular import QueryError, ckan_fields, connect, where_clause
+    from ingest.tabular import QueryError, ckan_fields, connect, resolve_columns, where_clause
     from ingest.types import quote
 
     ctx = context()
@@ -129,13 +129,12 @@ def dump(resource_id: str):
         abort(400)
     source = table_file(table)
     kinds = {f["name"]: f["type"] for f in table.fields} | {"_id": "integer"}
-    columns = query.fields or ["_id"] + source.names
-    if any(c not in kinds for c in columns):
-        abort(400)
-    try:
+    try:  # columns named as stored or as written in the source file (NFKC)
+        query = resolve_columns(source, query)
         where, params = where_clause(source, query)
-    except QueryError:
-        abort(400)
+    except QueryError as error:
+        return Response(error.message, 400, mimetype="text/plain")
+    columns = query.fields or ["_id"] + source.names
     # Rows in file order unless asked otherwise: sorting would hold the whole table.
     order = (" ORDER BY " + ", ".join(f"{quote(c)} {d}" for c, d in query.sort + [("_id", "asc")])
              if query.sort else "")
@@ -162,11 +161,10 @@ def dump(resource_id: str):
         fields = [f for f in ckan_fields(source.fields) if f["id"] in columns]
         body = dumps.stream_json(con, sql, params, fields)
     elif fmt == "xlsx":
-        if (query.limit or source.row_count) > dumps.XLSX_MAX_ROWS:
+        refusal = dumps.xlsx_refusal(con, sql, params, source.row_count)
+        if refusal:  # too many rows or columns, or a text too long: Excel would cut it
             con.close()
-            return Response(_("Excel holds at most %(n)s rows. Download CSV or Parquet instead, "
-                              "or filter the rows.", n="{:,}".format(dumps.XLSX_MAX_ROWS)),
-                            400, mimetype="text/plain")
+            return Response(refusal, 400, mimetype="text/plain")
         body = dumps.stream_xlsx(con, sql, params, columns, source.row_count)
     elif where == "TRUE" and not query.fields and not query.sort and not limit \
             and not query.offset and table.source == "ingest":

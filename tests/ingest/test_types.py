@@ -51,6 +51,20 @@ def test_numbers_a_double_would_round_are_no_numbers(con, text, expected):
     assert parse(con, FieldType.NUMBER, text) == expected
 
 
+@pytest.mark.parametrize("text, held", [
+    ("0.1", True), ("123456789012345", True), ("0.30000000000000004", True), ("1.5e300", True),
+    ("1.50000000000000000000", True), ("-2.5E-3", True), ("35.68123456789012", True),
+    ("35.681234567890124", False), ("0.1000000000000000055511151231257827", False),
+    ("12345678901234567890.5", False), ("9007199254740993.0", False), ("1e400", False),
+    ("1E-400", False)])
+def test_readers_of_typed_files_judge_a_double_as_the_sql_does(con, text, held):
+    """JSON numbers are judged in Python as CSV text is in SQL: the same columns result."""
+    from ingest.types import double_keeps
+
+    assert double_keeps(text) is held
+    assert (parse(con, FieldType.NUMBER, text) is not None) is held
+
+
 @pytest.mark.parametrize("text, expected", [
     ("9223372036854775807", 9223372036854775807), ("-9223372036854775808", -9223372036854775808),
     ("9223372036854775808", None), ("12345678901234567890", None), ("１２３４５６７８９０１２３４５６７８９０", None)])
