@@ -69,6 +69,32 @@ def user_list(context: Context, data: dict) -> list:
     return [user_dict(user, full=full) for user in users]
 
 
+@action("user_autocomplete", read_only=True)
+def user_autocomplete(context: Context, data: dict) -> list[dict]:
+    """Active users whose name or full name contains ``q``: ``id``, ``name`` and
+    ``fullname``, by name (staff only, as user_list: the public may not list staff).
+
+    :param q: the text typed so far
+    :param limit: at most this many (default 20; more than 100 gives 100)
+    """
+    if not can(context.principal, Action.LIST_USERS):
+        raise NotAuthorized(_("Only staff may list users"))
+    text = str(require(data, "q")).strip()[:100]
+    limit = min(as_int(data, "limit", 20, minimum=1), 100)
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    # Not the e-mail address, which CKAN also matches: staff do not see addresses.
+    users = context.db.scalars(
+        sa.select(User)
+        .where(User.state == "active",
+               sa.or_(User.name.ilike(pattern, escape="\\"),
+                      User.fullname.ilike(pattern, escape="\\")))
+        .order_by(User.name)
+        .limit(limit)
+    )
+    return [{"id": user.id, "name": user.name, "fullname": user.fullname} for user in users]
+
+
 @action("user_create")
 def user_create(context: Context, data: dict) -> dict:
     """Create a user (sysadmins only).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -12,11 +14,13 @@ from catalog.api.context import Context
 from catalog.api.errors import NotAuthorized, NotFound, ValidationError
 from catalog.api.registry import action
 from catalog.api.validation import as_bool, as_int, require
-from catalog.datasets import services
+from catalog.datasets import resource_query, revise, services
 from catalog.datasets.dictization import dataset_dict, resource_dict
 from catalog.datasets.lookup import dataset_for, resource_for
-from catalog.datasets.models import Dataset, DatasetRevision
+from catalog.datasets.models import Dataset, DatasetRevision, Resource
 from catalog.organizations.models import Organization
+
+MAX_RESOURCE_RESULTS = 1000
 
 
 def show_dataset(context: Context, dataset: Dataset) -> dict:
@@ -101,8 +105,8 @@ def package_create(context: Context, data: dict) -> dict:
 
 @action("package_update")
 def package_update(context: Context, data: dict) -> dict:
-    """Replace a dataset (CKAN semantics: omitted fields are cleared; omitted tags,
-    groups, extras or resources are kept).
+    """Replace a dataset, as CKAN 2.11 does: omitted fields, tags and extras are
+    cleared; omitted ``groups`` or ``resources`` are kept (send ``[]`` to remove them).
 
     :param id: the id or name of the dataset
     """
@@ -124,6 +128,87 @@ def package_patch(context: Context, data: dict) -> dict:
     _check_move(context, dataset, data)
     services.update_dataset(context, dataset, data, partial=True)
     return show_dataset(context, dataset)
+
+
+@action("package_revise")
+def package_revise(context: Context, data: dict) -> dict:
+    """Change a dataset selectively, if it still is as the caller expects (CKAN's
+    package_revise). Returns ``{"package": the dataset}``.
+
+    :param match: values the dataset must have now, with its ``id`` or ``name``
+        (``{"name": "x", "notes": "old"}``); or flattened: ``match__name=x``
+    :param filter: globs of fields to remove first: ``-resources__1``, ``+title``,
+        ``-*`` (the first glob naming a field wins)
+    :param update: values to set (dicts merged, lists item by item); or flattened:
+        ``update__notes``, ``update__resources__0__name``, ``update__resources__1f9ab``
+        (a resource by the first 5+ characters of its id), ``update__resources__extend``
+        (append resources); ``update__resources__-1__upload`` attaches a file
+    :param include: globs selecting what is returned (``-*`` for nothing)
+    """
+    match = revise.json_or_string(data.get("match")) or {}
+    if not isinstance(match, dict):
+        raise ValidationError({"match": [_("Must be an object")]})
+    flat_match = revise.flattened(data, "match")
+    reference = (flat_match.get("id") or match.get("id") or flat_match.get("name")
+                 or match.get("name"))
+    if not reference:
+        raise ValidationError({"match__id": [_("Missing value")]})
+    dataset = dataset_for(context.principal, context.db, str(reference), Action.UPDATE)
+    original = show_dataset(context, dataset)
+    try:
+        differing = revise.unmatched(original, match) + [
+            path for key, value in sorted(flat_match.items())
+            for path in revise.unmatched_at(original, key, value)]
+    except revise.RevisionError as error:
+        raise ValidationError({"match": [str(error)]}) from None
+    if differing:
+        raise ValidationError({"match": ["__".join(str(part) for part in path)
+                                         for path in differing]})
+    revised = _revised(original, data)
+    revised["id"] = dataset.id  # the dataset matched is the one changed, whatever the update
+    _check_move(context, dataset, revised)
+    services.update_dataset(context, dataset, revised, partial=False)
+    body = {"package": show_dataset(context, dataset)}
+    if "include" in data:
+        revise.remove_matching(body, revise.as_patterns(data["include"]))
+    return body
+
+
+def _revised(original: dict, data: dict) -> dict:
+    """``original`` after package_revise's ``filter`` and ``update`` parameters."""
+    revised = copy.deepcopy(original)
+    if "filter" in data:
+        revise.remove_matching(revised, revise.as_patterns(data["filter"]))
+    update = revise.json_or_string(data.get("update"))
+    try:
+        if update not in (None, ""):
+            revise.merge(revised, update)
+    except revise.RevisionError as error:
+        raise ValidationError({"update": [str(error)]}) from None
+    # Appended resources first, so that files may be attached to them in the same call.
+    flat = sorted(revise.flattened(data, "update").items(),
+                  key=lambda item: (not item[0].endswith("extend"), item[0]))
+    for key, value in flat:
+        try:
+            revise.merge_at(revised, key, value)
+        except revise.RevisionError as error:
+            raise ValidationError({f"update__{key}": [str(error)]}) from None
+    return revised
+
+
+@action("package_owner_org_update")
+def package_owner_org_update(context: Context, data: dict) -> None:
+    """Move a dataset to another organization. Needs the right to take it out of its
+    own (its organization's editors and admins; not an edit grant) and to create
+    datasets in the target.
+
+    :param id: the id or name of the dataset
+    :param organization_id: the id or name of the target organization
+    """
+    dataset = dataset_for(context.principal, context.db, require(data, "id"), Action.UPDATE)
+    target = str(require(data, "organization_id"))
+    _check_move(context, dataset, {"owner_org": target})
+    services.update_dataset(context, dataset, {"owner_org": target}, partial=True)
 
 
 @action("package_delete")
@@ -207,6 +292,38 @@ def resource_show(context: Context, data: dict) -> dict:
     """
     resource = resource_for(context.principal, context.db, require(data, "id"), Action.READ)
     return resource_dict(resource, context.settings.site_url)
+
+
+@action("resource_search", read_only=True)
+def resource_search(context: Context, data: dict) -> dict:
+    """Resources matching every ``field:term`` criterion: ``{"count": n, "results":
+    [resource dicts]}``. Terms match anywhere in the field ignoring case (``hash``: from
+    its start); a field that is not a resource column is looked up in its extras.
+
+    :param query: a ``field:term`` string or a list of them (``name:人口``, ``format:csv``)
+    :param order_by: a resource field to sort by (ascending)
+    :param offset: skip this many
+    :param limit: at most this many (default and maximum 1000)
+    :param include_private: add the resources of closed datasets the caller may read
+        (default false: CKAN searches the resources of public datasets only)
+    """
+    seen_by = visibility(context.principal)
+    if not as_bool(data.get("include_private"), False):
+        seen_by = seen_by.open_only()
+    matching = (
+        sa.select(Resource)
+        .join(Dataset, Dataset.id == Resource.dataset_id)
+        .where(Dataset.state == "active", seen_by.resource_clause(),
+               *resource_query.criteria(data.get("query")))
+    )
+    count = context.db.scalar(sa.select(sa.func.count()).select_from(matching.subquery()))
+    limit = min(as_int(data, "limit", MAX_RESOURCE_RESULTS), MAX_RESOURCE_RESULTS)
+    resources = context.db.scalars(
+        matching.order_by(*resource_query.ordering(data.get("order_by")))
+        .offset(as_int(data, "offset", 0)).limit(limit))
+    return {"count": count,
+            "results": [resource_dict(resource, context.settings.site_url)
+                        for resource in resources]}
 
 
 @action("resource_update")

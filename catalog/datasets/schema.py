@@ -70,7 +70,7 @@ class Errors:
 @dataclass
 class DatasetInput:
     """Checked values from a dataset dict. ``None`` for tags/groups/extras/resources means
-    "not given": keep what the dataset has (CKAN's package_update does the same)."""
+    "keep what the dataset has" (see :func:`parse_dataset` for when that is)."""
 
     columns: dict[str, Any] = field(default_factory=dict)
     organization: Organization | None = None
@@ -87,7 +87,12 @@ def parse_dataset(
     """Check ``data`` for package_create (``existing`` None), package_update (full replace)
     or package_patch (``partial``: only the given keys change). ``by_person`` is false
     when the catalog acts on its own (harvests): then a missing legal basis does not stop
-    a dataset from being restricted."""
+    a dataset from being restricted.
+
+    A full replace without ``tags`` (or ``tag_string``) or ``extras`` clears them, as
+    CKAN 2.10 and 2.11 do; without ``groups`` or ``resources`` it keeps them, as CKAN
+    2.11 does (2.10 dropped those too: losing every file to a client that left the key
+    out is not a behaviour worth copying)."""
     errors = Errors()
     parsed = DatasetInput()
     present = (lambda key: key in data) if partial else (lambda key: True)
@@ -117,12 +122,17 @@ def parse_dataset(
     _parse_closure(existing, parsed, errors, by_person)
     _parse_organization(db, data, existing, partial, parsed, errors)
 
+    replaces = not partial and existing is not None
     if "tags" in data or "tag_string" in data:
         parsed.tags = _parse_tags(data, errors)
+    elif replaces:
+        parsed.tags = []
     if "groups" in data:
         parsed.groups = _parse_groups(db, data["groups"], errors)
     if "extras" in data:
         parsed.extras = _parse_extras(data["extras"], errors)
+    elif replaces:
+        parsed.extras = {}
     if "resources" in data:
         resources = as_list(data["resources"], "resources")
         if not all(isinstance(item, dict) for item in resources):

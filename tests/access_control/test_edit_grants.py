@@ -56,6 +56,29 @@ def test_editors_of_both_organizations_move_datasets(client, department):
                 owner_org="kikaku")[0] == 403  # no right to create in the target
 
 
+def test_package_owner_org_update_asks_the_same_as_a_move(client, department, grantee):
+    """CKAN's way to move a dataset: the grantee may not, an editor of both may, and an
+    editor of the source alone may not put it where they cannot create datasets."""
+    status, body = call(client, "package_owner_org_update", grantee, id="kojin-chosa",
+                        organization_id="kikaku")
+    assert status == 403 and body["error"]["message"] == MAY_NOT_MOVE
+    assert call(client, "package_owner_org_update", department.tokens["henshu"],
+                id="naibu-shukei", organization_id="kikaku")[0] == 403
+    assert call(client, "package_owner_org_update", None, id="naibu-shukei",
+                organization_id="kikaku")[0] == 404
+    both = make_token(make_user("ryoho", orgs={department.organization: "editor",
+                                               department.other_organization: "editor"}))
+    assert call(client, "package_owner_org_update", both, id="kojin-chosa",
+                organization_id="nai-ka")[0] == 404
+    assert result(client, "package_owner_org_update", both, id="kojin-chosa",
+                  organization_id=department.other_organization.id) is None
+    moved = result(client, "package_show", both, id="kojin-chosa")
+    assert moved["organization"]["name"] == "kikaku"
+    history = result(client, "package_activity_list", department.tokens["root"],
+                     id="kojin-chosa")
+    assert history[0]["data"]["package"]["owner_org"] == department.other_organization.id
+
+
 @pytest.mark.parametrize("change", [
     {"access_level": "open"},
     {"private": False},

@@ -57,7 +57,10 @@ def test_contradicting_private_and_access_level_is_refused(client, editor):
     assert status == 409 and "private" in body["error"]
 
 
-def test_update_replaces_fields_but_keeps_omitted_collections(client, editor):
+def test_update_clears_omitted_fields_tags_and_extras_but_keeps_groups_and_resources(
+        client, editor):
+    """CKAN 2.11's package_update: tags and extras are replaced like fields; groups and
+    resources are kept when their key is left out."""
     organization, token = editor
     group = make_group("jinko", "人口・世帯")
     created = result(client, "package_create", token, name="pop", title="人口",
@@ -69,9 +72,8 @@ def test_update_replaces_fields_but_keeps_omitted_collections(client, editor):
                      title="人口（更新）", owner_org=organization.name, access_level="open")
     assert updated["title"] == "人口（更新）"
     assert updated["version"] == ""  # omitted scalar: cleared
-    assert [t["name"] for t in updated["tags"]] == ["人口"]  # omitted collections: kept
-    assert [g["name"] for g in updated["groups"]] == ["jinko"]
-    assert updated["extras"] == [{"key": "source", "value": "国勢調査"}]
+    assert updated["tags"] == [] and updated["extras"] == []  # cleared, as in CKAN
+    assert [g["name"] for g in updated["groups"]] == ["jinko"]  # kept, as in CKAN 2.11
     assert [r["url"] for r in updated["resources"]] == ["https://example.jp/pop.csv"]
     assert updated["resources"][0]["format"] == "CSV"  # guessed from the URL
 
