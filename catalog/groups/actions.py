@@ -1,4 +1,5 @@
-"""Group (category) actions: group_list, group_show, group_create, group_update."""
+"""Group (category) actions: group_list, group_show, group_create, group_update,
+group_patch, group_delete, group_purge, group_activity_list."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from catalog.api.listing import sort_and_page
 from catalog.api.registry import action
 from catalog.api.validation import as_bool, require
 from catalog.datasets.models import Dataset, dataset_groups
-from catalog.datasets.schema import Errors
+from catalog.groups import services
 from catalog.groups.dictization import group_dict
 from catalog.groups.models import Group
-from catalog.slugs import is_valid_name, slugify, unique_name
+from catalog.organizations.activity import activity_list
 
 
 def group_counts(context: Context) -> dict[str, int]:
@@ -30,12 +31,17 @@ def group_counts(context: Context) -> dict[str, int]:
 
 
 def _get(context: Context, reference) -> Group:
-    group = context.db.scalar(
-        sa.select(Group).where(
-            sa.or_(Group.id == str(reference), Group.name == str(reference)),
-            Group.state == "active",
-        )
-    )
+    group = services.find_group(context.db, reference)
+    if group is None:
+        raise NotFound(_("Group not found"))
+    return group
+
+
+def _get_to_manage(context: Context, reference) -> Group:
+    """The group (deleted ones too) for a group manager; 403 for anyone else."""
+    if not can(context.principal, Action.MANAGE_GROUPS):
+        raise NotAuthorized(_("Only sysadmins may manage categories"))
+    group = services.find_group(context.db, reference, include_deleted=True)
     if group is None:
         raise NotFound(_("Group not found"))
     return group
@@ -63,10 +69,14 @@ def group_show(context: Context, data: dict) -> dict:
     """One group, with ``package_count`` of the datasets the caller may read.
 
     :param id: id or name
-    :param include_datasets: add up to 1000 readable datasets (default false)
+    :param include_datasets: add up to 1000 readable datasets (default false, as CKAN)
+    :param include_users: add ``users`` (default true, as CKAN): always empty, as
+        groups have no members here
     """
     group = _get(context, require(data, "id"))
     result = group_dict(group, group_counts(context).get(group.id, 0))
+    if as_bool(data.get("include_users"), True):
+        result["users"] = []
     if as_bool(data.get("include_datasets")):
         from catalog.datasets.actions import show_dataset
 
@@ -85,25 +95,6 @@ def group_show(context: Context, data: dict) -> dict:
     return result
 
 
-def _apply(context: Context, group: Group, data: dict, partial: bool) -> None:
-    errors = Errors()
-    if not partial or "name" in data:
-        name = str(data.get("name") or "").strip() or group.name or unique_name(
-            context.db, Group.__table__.c.name, slugify(str(data.get("title") or ""), "group")
-        )
-        if not is_valid_name(name):
-            errors.add("name", _("Must be 2-100 lowercase letters, digits, - or _ "
-                                 "(and not only symbols)"))
-        taken = context.db.scalar(sa.select(Group).where(Group.name == name))
-        if taken is not None and taken is not group:
-            errors.add("name", _("Group name already exists in database"))
-        group.name = name
-    for key in ("title", "description", "image_url"):
-        if not partial or key in data:
-            setattr(group, key, str(data.get(key) or "").strip())
-    errors.raise_if_any()
-
-
 @action("group_create")
 def group_create(context: Context, data: dict) -> dict:
     """Create a group (category); sysadmins only.
@@ -114,21 +105,73 @@ def group_create(context: Context, data: dict) -> dict:
     if not can(context.principal, Action.MANAGE_GROUPS):
         raise NotAuthorized(_("Only sysadmins may manage categories"))
     group = Group()
-    _apply(context, group, data, partial=False)
+    services.apply_group(context.db, group, data, partial=False)
     context.db.add(group)
     context.db.flush()
     return group_dict(group, 0)
 
 
-@action("group_update")
-def group_update(context: Context, data: dict) -> dict:
-    """Replace a group's fields; sysadmins only.
-
-    :param id: id or name
-    """
+def _update(context: Context, data: dict, *, partial: bool) -> dict:
     if not can(context.principal, Action.MANAGE_GROUPS):
         raise NotAuthorized(_("Only sysadmins may manage categories"))
     group = _get(context, require(data, "id", "name"))
-    _apply(context, group, data, partial=False)
+    services.apply_group(context.db, group, data, partial=partial)
     context.db.flush()
     return group_dict(group, group_counts(context).get(group.id, 0))
+
+
+@action("group_update")
+def group_update(context: Context, data: dict) -> dict:
+    """Replace a group's fields; sysadmins only. Its datasets stay.
+
+    :param id: id or name
+    """
+    return _update(context, data, partial=False)
+
+
+@action("group_patch")
+def group_patch(context: Context, data: dict) -> dict:
+    """Change only the given fields of a group; sysadmins only.
+
+    :param id: id or name
+    """
+    return _update(context, data, partial=True)
+
+
+@action("group_delete")
+def group_delete(context: Context, data: dict) -> None:
+    """Delete a group; sysadmins only. Its datasets stay, no longer filed under it
+    (CKAN removes a deleted group's memberships too).
+
+    :param id: id or name
+    """
+    group = _get_to_manage(context, require(data, "id"))
+    services.delete_group(context.db, group)
+
+
+@action("group_purge")
+def group_purge(context: Context, data: dict) -> None:
+    """Remove a group for good, deleted or not; sysadmins only. Its datasets stay.
+
+    :param id: id or name
+    """
+    group = _get_to_manage(context, require(data, "id"))
+    if not can(context.principal, Action.PURGE, group):
+        raise NotAuthorized(_("Only sysadmins may purge categories"))
+    services.purge_group(context.db, group)
+
+
+@action("group_activity_list", read_only=True)
+def group_activity_list(context: Context, data: dict) -> list[dict]:
+    """Changes to the group's datasets the caller may read, newest first.
+
+    :param id: id or name
+    :param limit: at most this many (default 31, at most 100)
+    :param offset: skip this many
+    :param activity_types: only these (e.g. ["new package"])
+    :param exclude_activity_types: all but these
+    """
+    group = _get(context, require(data, "id"))
+    in_group = Dataset.id.in_(
+        sa.select(dataset_groups.c.dataset_id).where(dataset_groups.c.group_id == group.id))
+    return activity_list(context, in_group, data)

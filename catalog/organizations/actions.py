@@ -13,7 +13,8 @@ from catalog.api.listing import sort_and_page
 from catalog.api.registry import action
 from catalog.api.validation import as_bool, as_list, require
 from catalog.datasets.models import Dataset
-from catalog.organizations import services
+from catalog.organizations import members, services
+from catalog.organizations.activity import activity_list
 from catalog.organizations.dictization import organization_dict
 from catalog.organizations.models import Membership, Organization
 
@@ -42,11 +43,8 @@ def dataset_counts(context: Context) -> dict[str, int]:
 
 
 def _get(context: Context, reference) -> Organization:
-    organization = services.find_organization(context.db, str(reference or ""))
-    if organization is None or (
-        organization.state != "active"
-        and not can(context.principal, Action.SEE_DELETED_ORGANIZATIONS)
-    ):
+    organization = services.visible_organization(context, reference)
+    if organization is None:
         raise NotFound(_("Organization not found"))
     return organization
 
@@ -59,9 +57,13 @@ def _members(context: Context, organization: Organization) -> list[dict]:
     ]
 
 
-def _dict(context: Context, organization: Organization, count: int, data: dict) -> dict:
+def _dict(context: Context, organization: Organization, count: int, data: dict,
+          *, users_by_default: bool = True) -> dict:
+    """organization_show's dict. CKAN includes the users unless told not to (lists leave
+    them out unless asked); here only callers who may list users get them."""
     result = organization_dict(organization, count)
-    if as_bool(data.get("include_users"), False) and can(context.principal, Action.LIST_USERS):
+    wants_users = as_bool(data.get("include_users"), users_by_default)
+    if wants_users and can(context.principal, Action.LIST_USERS):
         result["users"] = _members(context, organization)
     return result
 
@@ -85,7 +87,8 @@ def organization_list(context: Context, data: dict) -> list:
     organizations = sort_and_page(list(context.db.scalars(query)), data, counts)
     if not as_bool(data.get("all_fields")):
         return [organization.name for organization in organizations]
-    return [_dict(context, o, counts.get(o.id, 0), data) for o in organizations]
+    return [_dict(context, o, counts.get(o.id, 0), data, users_by_default=False)
+            for o in organizations]
 
 
 @action("organization_show", read_only=True)
@@ -93,8 +96,8 @@ def organization_show(context: Context, data: dict) -> dict:
     """One organization, with ``package_count`` of the datasets the caller may read.
 
     :param id: id or name
-    :param include_datasets: add up to 1000 readable datasets (default false)
-    :param include_users: add members (staff only)
+    :param include_datasets: add up to 1000 readable datasets (default false, as CKAN)
+    :param include_users: add members (default true, as CKAN; staff only)
     """
     organization = _get(context, require(data, "id"))
     result = _dict(context, organization, dataset_counts(context).get(organization.id, 0), data)
@@ -201,7 +204,9 @@ def organization_member_create(context: Context, data: dict) -> dict:
     user = services.find_user(context.db, require(data, "username"))
     if user is None:
         raise NotFound(_("User not found: %(name)s", name=str(data["username"])[:100]))
-    membership = services.set_member(context.db, organization, user, require(data, "role"))
+    role = require(data, "role")
+    members.refuse_own_demotion(context, organization, user, role)
+    membership = services.set_member(context.db, organization, user, role)
     return {"group_id": organization.id, "table_name": "user", "table_id": user.id,
             "capacity": membership.capacity, "state": "active"}
 
@@ -260,3 +265,95 @@ def organization_list_for_user(context: Context, data: dict) -> list[dict]:
 def member_roles_list(context: Context, data: dict) -> list[dict]:
     """The roles a member can have in an organization."""
     return [{"text": ROLE_LABELS[role], "value": role.value} for role in OrgRole]
+
+
+@action("organization_purge")
+def organization_purge(context: Context, data: dict) -> None:
+    """Remove an organization for good (sysadmins only), deleted or not.
+
+    Refused while it still owns datasets (deleted ones too: purge them first) or
+    harvest sources; its members' memberships and grants go with it.
+
+    :param id: id or name
+    """
+    organization = _get(context, require(data, "id"))
+    if not can(context.principal, Action.PURGE, organization):
+        raise NotAuthorized(_("Only sysadmins may purge organizations"))
+    services.purge_organization(context, organization)
+
+
+@action("organization_activity_list", read_only=True)
+def organization_activity_list(context: Context, data: dict) -> list[dict]:
+    """Changes to the organization's datasets the caller may read, newest first.
+
+    :param id: id or name
+    :param limit: at most this many (default 31, at most 100)
+    :param offset: skip this many
+    :param activity_types: only these (e.g. ["new package"])
+    :param exclude_activity_types: all but these
+    """
+    organization = _get(context, require(data, "id"))
+    return activity_list(context, Dataset.owner_org_id == organization.id, data)
+
+
+@action("member_list", read_only=True)
+def member_list(context: Context, data: dict) -> list[tuple[str, str, str]]:
+    """Members of an organization or group as CKAN's ``[id, type, capacity]`` lists:
+    the datasets the caller may read (capacity ``organization`` in an organization,
+    ``public`` in a group), users (staff only) and an organization's divisions (type
+    ``group``, capacity ``parent``). Capacities are codes (admin, editor, member).
+
+    :param id: organization or group id or name
+    :param object_type: only ``package``, ``user`` or ``group`` members
+    :param capacity: only members with this capacity
+    """
+    object_type = data.get("object_type") or None
+    collection = members.find_collection(
+        context, require(data, "id"), prefer="group" if object_type == "package" else
+        "organization")
+    if object_type == "user" and not can(context.principal, Action.LIST_USERS):
+        raise NotAuthorized(_("Only staff may list the users of an organization"))
+    return members.member_rows(context, collection, object_type, data.get("capacity") or None)
+
+
+@action("member_create")
+def member_create(context: Context, data: dict) -> dict:
+    """Add a dataset or user to an organization or group, or change a user's capacity.
+
+    Users: an organization's admins (an admin cannot lower their own capacity). Datasets
+    in a group: whoever may edit the dataset. A dataset's organization is its owner_org:
+    it cannot be added to another one here (move it with package_patch).
+
+    :param id: organization or group id or name
+    :param object: dataset or user id or name
+    :param object_type: package or user
+    :param capacity: admin, editor or member for users (ignored for datasets)
+    """
+    object_type = members.check_object_type(require(data, "object_type"))
+    collection = _member_collection(context, data, object_type)
+    return members.add_member(context, collection, require(data, "object"), object_type,
+                              data.get("capacity") or None)
+
+
+@action("member_delete")
+def member_delete(context: Context, data: dict) -> None:
+    """Take a dataset or user out of an organization or group (same rights as
+    member_create). A dataset cannot leave its own organization here.
+
+    :param id: organization or group id or name
+    :param object: dataset or user id or name
+    :param object_type: package or user
+    """
+    object_type = members.check_object_type(require(data, "object_type"))
+    collection = _member_collection(context, data, object_type)
+    members.remove_member(context, collection, require(data, "object"), object_type)
+
+
+def _member_collection(context: Context, data: dict, object_type: str):
+    collection = members.find_collection(
+        context, require(data, "id"),
+        prefer="group" if object_type == "package" else "organization")
+    if not members.may_change_members(context, collection, object_type):
+        raise NotAuthorized(_("You are not allowed to change the members of %(name)s",
+                              name=collection.name))
+    return collection

@@ -7,11 +7,16 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from access_control.models import User
+from access_control.audit import AuditEvent, record_event
+from access_control.grants import GrantPrincipal, grant_dict
+from access_control.models import Grant, User
+from access_control.policy import Action, can
 from access_control.users import find_user
 from access_control.roles import OrgRole
+from catalog.api.context import Context
 from catalog.api.errors import NotFound, ValidationError
 from catalog.api.validation import as_list
+from catalog.datasets.models import Dataset
 from catalog.datasets.schema import Errors
 from catalog.organizations.models import Membership, Organization
 from catalog.slugs import is_valid_name, slugify, unique_name
@@ -25,6 +30,18 @@ def find_organization(db: Session, reference: str | None) -> Organization | None
             sa.or_(Organization.id == reference, Organization.name == reference)
         )
     )
+
+
+def visible_organization(context: Context, reference) -> Organization | None:
+    """The organization with this id or name if the caller may see it: deleted ones
+    only for those who may see deleted organizations."""
+    organization = find_organization(context.db, str(reference or ""))
+    if organization is None or (
+        organization.state != "active"
+        and not can(context.principal, Action.SEE_DELETED_ORGANIZATIONS)
+    ):
+        return None
+    return organization
 
 
 def apply_organization(
@@ -118,3 +135,73 @@ def replace_members(db: Session, organization: Organization, users: list) -> Non
     db.flush()
     for user_id, capacity in wanted.items():
         set_member(db, organization, db.get(User, user_id), capacity)
+
+
+def purge_blockers(db: Session, organization: Organization) -> dict[str, list[str]]:
+    """Why ``organization`` cannot be purged yet, per field (empty when it can).
+
+    CKAN refuses while datasets that are not deleted remain (unless unowned datasets are
+    allowed, which they never are here). It leaves deleted ones pointing at nothing; here
+    a dataset must have an organization, so those must be purged first too, as must the
+    harvest sources that fill it.
+    """
+    # Imported here: the harvesters package builds on the catalog's modules.
+    from harvesters.models import HarvestSource
+
+    def count(query) -> int:
+        return db.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+
+    owned = sa.select(Dataset.id).where(Dataset.owner_org_id == organization.id)
+    blockers: dict[str, list[str]] = {}
+    remaining = count(owned.where(Dataset.state != "deleted"))
+    if remaining:
+        blockers.setdefault("id", []).append(
+            _("The organization still has %(n)s datasets", n=remaining))
+    deleted = count(owned.where(Dataset.state == "deleted"))
+    if deleted:
+        blockers.setdefault("id", []).append(
+            _("The organization still has %(n)s deleted datasets: purge them first "
+              "(dataset_purge)", n=deleted))
+    sources = count(sa.select(HarvestSource.id)
+                    .where(HarvestSource.owner_org_id == organization.id))
+    if sources:
+        blockers.setdefault("id", []).append(
+            _("The organization still has %(n)s harvest sources", n=sources))
+    return blockers
+
+
+def purge_organization(context: Context, organization: Organization) -> None:
+    """Remove ``organization`` for good, with its memberships and the grants given to
+    its members (an organization made later with the same id must not inherit them).
+    Its divisions stay, without a parent. Refuses while :func:`purge_blockers` says so."""
+    blockers = purge_blockers(context.db, organization)
+    if blockers:
+        raise ValidationError(blockers)
+    _revoke_grants_to(context, organization)
+    context.db.execute(
+        sa.update(Organization)
+        .where(Organization.parent_id == organization.id)
+        .values(parent_id=None)
+    )
+    context.db.delete(organization)  # memberships go with it (delete-orphan)
+    context.db.flush()
+    context.db.expire_all()  # divisions loaded in this session still name their parent
+
+
+def _revoke_grants_to(context: Context, organization: Organization) -> None:
+    """Delete the grants naming ``organization``'s members, audited as
+    dataset_grant_delete audits them."""
+    grants = context.db.scalars(sa.select(Grant).where(
+        Grant.principal_type == GrantPrincipal.ORGANIZATION,
+        Grant.principal_id == organization.id,
+    ))
+    for grant in list(grants):
+        shown = grant_dict(context.db, grant)
+        details = {key: shown[key] for key in ("principal_type", "principal_id",
+                                                "principal_name", "permission", "expires_at")}
+        record_event(context, AuditEvent.GRANT_DELETED,
+                     dataset=context.db.get(Dataset, grant.dataset_id),
+                     subject=grant.id, details=details)
+        context.db.delete(grant)
+    context.db.flush()
+
