@@ -55,10 +55,8 @@ def user_list(context: Context, data: dict) -> list:
     query = sa.select(User).where(User.state == "active").order_by(User.name)
     text = str(data.get("q") or "").strip()[:100]
     if text:
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        query = query.where(sa.or_(User.name.like(pattern, escape="\\"),
-                                   User.fullname.like(pattern, escape="\\")))
+        query = query.where(sa.or_(User.name.contains(text, autoescape=True),
+                                   User.fullname.contains(text, autoescape=True)))
     query = query.offset(as_int(data, "offset", 0))
     if data.get("limit") not in (None, ""):
         query = query.limit(as_int(data, "limit", 0))
@@ -81,14 +79,12 @@ def user_autocomplete(context: Context, data: dict) -> list[dict]:
         raise NotAuthorized(_("Only staff may list users"))
     text = str(require(data, "q")).strip()[:100]
     limit = min(as_int(data, "limit", 20, minimum=1), 100)
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
     # Not the e-mail address, which CKAN also matches: staff do not see addresses.
     users = context.db.scalars(
         sa.select(User)
         .where(User.state == "active",
-               sa.or_(User.name.ilike(pattern, escape="\\"),
-                      User.fullname.ilike(pattern, escape="\\")))
+               sa.or_(User.name.icontains(text, autoescape=True),
+                      User.fullname.icontains(text, autoescape=True)))
         .order_by(User.name)
         .limit(limit)
     )

@@ -64,12 +64,8 @@ def _visible_tags(context: Context, text: str = ""):
     )
     text = text.strip()
     if text:
-        query = query.where(Tag.name.like(f"%{_escape_like(text[:100])}%", escape="\\"))
+        query = query.where(Tag.name.contains(text[:100], autoescape=True))
     return query
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _tag_dict(tag_id: str, name: str) -> dict:
@@ -158,7 +154,7 @@ def format_autocomplete(context: Context, data: dict) -> list[str]:
         sa.select(Resource.format)
         .join(Dataset, Dataset.id == Resource.dataset_id)
         .where(Dataset.state == "active", Resource.format != "",
-               sa.func.lower(Resource.format).like(f"%{_escape_like(text[:100])}%", escape="\\"),
+               Resource.format.icontains(text[:100], autoescape=True),
                visibility(context.principal).resource_clause())
         .group_by(Resource.format)
         .order_by(uses.desc(), Resource.format)

@@ -49,16 +49,15 @@ def criteria(query) -> list[sa.ColumnElement[bool]]:
 
 
 def _condition(field: str, term: str) -> sa.ColumnElement[bool]:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     if field == "hash":
-        return Resource.hash.ilike(f"{escaped}%", escape="\\")
+        return Resource.hash.istartswith(term, autoescape=True)
     column = SEARCHABLE_COLUMNS.get(field)
     if column is None:
         if not EXTRA_KEY.match(field):
             raise ValidationError({"query": [
                 _('Field "%(field)s" not recognised in resource_search.', field=field[:50])]})
         column = Resource.extras[field].as_string()
-    return column.ilike(f"%{escaped}%", escape="\\")
+    return column.icontains(term, autoescape=True)
 
 
 def ordering(order_by) -> list:

@@ -197,12 +197,11 @@ def package_autocomplete(context: Context, data: dict) -> list[dict]:
         ids = [i for i in ids if title_matches(match, titles.get(i, ""))][:limit]
     if len(ids) < limit:
         # A half-typed word is not yet a word: fall back to the title (or name) as typed.
-        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         ids += [dataset_id for dataset_id in context.db.scalars(
             sa.select(Dataset.id).where(
                 Dataset.state == "active", seen_by.dataset_clause(),
-                sa.or_(Dataset.title.like(pattern, escape="\\"),
-                       Dataset.name.like(pattern.lower(), escape="\\")),
+                sa.or_(Dataset.title.contains(q, autoescape=True),
+                       Dataset.name.contains(q.lower(), autoescape=True)),
                 Dataset.id.not_in(ids))
             .order_by(Dataset.modified.desc()).limit(limit - len(ids)))]
     rows = {
