@@ -9,15 +9,16 @@ from flask_babel import gettext as _
 
 from access_control.audit import AuditEvent, record_event
 from access_control.levels import AccessLevel
-from access_control.policy import Action, can, can_read_resource_level, visibility
+from access_control.policy import Action, can, visibility
 from catalog.api.context import Context
 from catalog.api.errors import NotAuthorized, NotFound, ValidationError
 from catalog.api.registry import action
 from catalog.api.validation import as_bool, as_int, require
 from catalog.datasets import resource_query, revise, services
+from catalog.datasets.activity import activity_list
 from catalog.datasets.dictization import dataset_dict, resource_dict
 from catalog.datasets.lookup import dataset_for, resource_for
-from catalog.datasets.models import Dataset, DatasetRevision, Resource
+from catalog.datasets.models import Dataset, Resource
 from catalog.organizations.models import Organization
 
 MAX_RESOURCE_RESULTS = 1000
@@ -233,43 +234,17 @@ def dataset_purge(context: Context, data: dict) -> None:
 
 @action("package_activity_list", read_only=True)
 def package_activity_list(context: Context, data: dict) -> list[dict]:
-    """The change history of a dataset, newest first.
+    """The change history of a dataset, newest first, without what the caller could not
+    have read when it was recorded (see :mod:`catalog.datasets.activity`).
 
     :param id: the id or name of the dataset
     :param limit: at most this many (default 31, at most 100)
     :param offset: skip this many
+    :param activity_types: only these (e.g. ["changed package"])
+    :param exclude_activity_types: all but these
     """
     dataset = dataset_for(context.principal, context.db, require(data, "id"), Action.READ)
-    revisions = context.db.scalars(
-        sa.select(DatasetRevision)
-        .where(DatasetRevision.dataset_id == dataset.id)
-        .order_by(DatasetRevision.revision.desc())
-        .limit(as_int(data, "limit", 31, minimum=1, maximum=100))
-        .offset(as_int(data, "offset", 0))
-    )
-    return [
-        {
-            "id": revision.id,
-            "revision": revision.revision,
-            "timestamp": revision.created.isoformat(),
-            "activity_type": revision.activity_type,
-            "user_id": revision.user_id,
-            "object_id": dataset.id,
-            "data": {"package": _without_hidden_resources(context, dataset, revision.data)},
-        }
-        for revision in revisions
-    ]
-
-
-def _without_hidden_resources(context: Context, dataset: Dataset, snapshot: dict) -> dict:
-    """A revision's snapshot without the resources the caller may not read, judged by the
-    level each resource had then (resources since deleted included)."""
-    resources = [
-        resource
-        for resource in snapshot.get("resources", [])
-        if can_read_resource_level(context.principal, dataset, resource.get("access_level"))
-    ]
-    return {**snapshot, "resources": resources, "num_resources": len(resources)}
+    return activity_list(context, Dataset.id == dataset.id, data)
 
 
 @action("resource_create")

@@ -16,7 +16,7 @@ from catalog.datasets.models import Dataset, dataset_groups
 from catalog.groups import services
 from catalog.groups.dictization import group_dict
 from catalog.groups.models import Group
-from catalog.organizations.activity import activity_list
+from catalog.datasets.activity import activity_list
 
 
 def group_counts(context: Context) -> dict[str, int]:

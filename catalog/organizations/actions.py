@@ -14,7 +14,7 @@ from catalog.api.registry import action
 from catalog.api.validation import as_bool, as_list, require
 from catalog.datasets.models import Dataset
 from catalog.organizations import members, services
-from catalog.organizations.activity import activity_list
+from catalog.datasets.activity import activity_list
 from catalog.organizations.dictization import organization_dict
 from catalog.organizations.models import Membership, Organization
 

@@ -46,6 +46,11 @@ def test_history_from_before_a_dataset_was_opened_stays_hidden(client):
     assert _names(anonymous) == [("junbi", "changed package")]
     assert "公開前の仮題" not in json.dumps(anonymous, ensure_ascii=False)
     assert len(result(client, "organization_activity_list", editor, id="tokei")) == 2
+    # The dataset's own history follows the same rule.
+    own = result(client, "package_activity_list", id="junbi")
+    assert [a["activity_type"] for a in own] == ["changed package"]
+    assert "公開前の仮題" not in json.dumps(own, ensure_ascii=False)
+    assert [a["revision"] for a in result(client, "package_activity_list", editor, id="junbi")] == [2, 1]
 
 
 def test_deleted_datasets_activity_is_for_their_editors(client):

@@ -1,10 +1,10 @@
-"""Activity streams of organizations and groups: the change history (revisions) of the
-datasets in them, newest first, as CKAN's organization_activity_list and
-group_activity_list give it.
+"""Activity streams: the change history (revisions) of datasets, newest first, as CKAN's
+package_activity_list, organization_activity_list and group_activity_list give it.
 
 Only datasets are recorded here (organizations and groups keep no history of their
-own), so the stream is that of the datasets the organization owns, or the group holds,
-now: as CKAN selects them.
+own), so an organization's or group's stream is that of the datasets it owns, or holds,
+now: as CKAN selects them. Every stream hides what the caller could not have read when
+it was recorded: a title given while a dataset was closed, a closed resource.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from access_control.policy import Action, can, visibility
+from access_control.policy import Action, can, can_read_resource_level, visibility
 from catalog.api.context import Context
 from catalog.api.errors import ValidationError
 from catalog.api.validation import as_int, as_list
@@ -27,7 +27,8 @@ BATCH = 200
 def activity_list(context: Context, in_scope: sa.ColumnElement[bool], data: dict) -> list[dict]:
     """The revisions of the datasets selected by ``in_scope`` that the caller may see.
 
-    :param in_scope: SQL condition over ``datasets`` (the organization's or group's)
+    :param in_scope: SQL condition over ``datasets`` (one dataset, an organization's, a
+        group's)
     :param data: ``limit``, ``offset``, ``activity_types`` or ``exclude_activity_types``
     """
     limit = as_int(data, "limit", DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT)
@@ -38,7 +39,8 @@ def activity_list(context: Context, in_scope: sa.ColumnElement[bool], data: dict
         # The policy's SQL form first, so closed datasets never leave the database;
         # the per-row check below adds what SQL cannot say (states, past levels).
         .where(in_scope, visibility(context.principal).dataset_clause())
-        .order_by(DatasetRevision.created.desc(), DatasetRevision.id.desc())
+        .order_by(DatasetRevision.created.desc(), DatasetRevision.revision.desc(),
+                  DatasetRevision.id.desc())
     )
     query = _filter_types(query, data)
     shown: list[dict] = []
@@ -85,11 +87,8 @@ def _may_see(context: Context, dataset: Dataset, revision: DatasetRevision) -> b
 
 
 def _activity_dict(context: Context, dataset: Dataset, revision: DatasetRevision) -> dict:
-    """One activity, shaped as package_activity_list's, resources the caller may not
-    read left out of its snapshot."""
-    # The resource rule lives with package_activity_list; reuse it rather than restate it.
-    from catalog.datasets.actions import _without_hidden_resources
-
+    """One activity, CKAN's shape, resources the caller may not read left out of its
+    snapshot."""
     return {
         "id": revision.id,
         "revision": revision.revision,
@@ -99,3 +98,14 @@ def _activity_dict(context: Context, dataset: Dataset, revision: DatasetRevision
         "object_id": dataset.id,
         "data": {"package": _without_hidden_resources(context, dataset, revision.data)},
     }
+
+
+def _without_hidden_resources(context: Context, dataset: Dataset, snapshot: dict) -> dict:
+    """A revision's snapshot without the resources the caller may not read, judged by the
+    level each resource had then (resources since deleted included)."""
+    resources = [
+        resource
+        for resource in snapshot.get("resources", [])
+        if can_read_resource_level(context.principal, dataset, resource.get("access_level"))
+    ]
+    return {**snapshot, "resources": resources, "num_resources": len(resources)}
