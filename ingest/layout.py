@@ -11,9 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-# is_empty lives with the readers, which trim blank cells too; pipeline and lint import
-# it from here.
-from ingest.readers import Cell, JsonNumber, is_empty
+from ingest.cells import Cell, JsonNumber, is_empty
 
 # The words and signs notes start with (kept for callers that only need a first guess;
 # the layout itself asks for what follows them too, see _NOTE).

@@ -15,8 +15,9 @@ from flask_babel import gettext as _
 
 from ingest.detect import Detected, SourceFormat, detect
 from ingest.errors import IngestError
-from ingest.layout import Column, Layout, find_layout, is_empty, text_of, trailing_notes
-from ingest.readers import Sheet, Workbook, csv_errors, csv_reader, read
+from ingest.layout import Column, Layout, find_layout, text_of, trailing_notes
+from ingest.cells import Sheet, Workbook, is_empty
+from ingest.readers import csv_errors, csv_reader, read
 from ingest.schema import build_schema
 from ingest.stats import table_stats
 from ingest.types import (

@@ -11,7 +11,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ingest.layout import is_empty, text_of
+from ingest.cells import is_empty
+from ingest.layout import text_of
 from ingest.types import FieldType
 
 CJK = r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]"

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import openpyxl
 
 from ingest.layout import find_layout, text_of, trailing_notes
-from ingest.readers import _settle_dates
+from ingest.excel import _settle_dates
 from tests.ingest.conftest import rows
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from ingest import layout, readers
+from ingest.cells import is_empty, trim_rows
 from tests.ingest.conftest import rows
 
 # Numbers written with more digits than a double holds, beside ones it holds exactly.
@@ -80,8 +80,7 @@ def test_an_integer_longer_than_python_reads_is_kept_as_text(ingest, tmp_path):
     assert rows(table.parquet_path) == [(digits, "a"), ("1", "b")]
 
 
-def test_one_is_empty_serves_readers_and_layout():
-    assert layout.is_empty is readers.is_empty
-    assert [readers.is_empty(v) for v in (None, "", " \u3000\t\r\n\x00", "0", 0, " x ")] == [
+def test_blank_cells_are_spaces_of_either_width_line_breaks_and_nuls():
+    assert [is_empty(v) for v in (None, "", " \u3000\t\r\n\x00", "0", 0, " x ")] == [
         True, True, True, False, False, False]
-    assert readers._trim([["a", " ", None], ["\u3000"], []]) == [["a"]]
+    assert trim_rows([["a", " ", None], ["\u3000"], []]) == [["a"]]

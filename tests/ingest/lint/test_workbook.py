@@ -8,7 +8,7 @@ import zipfile
 import openpyxl
 import xlsxwriter
 
-from ingest.readers import read_xls, read_xlsx
+from ingest.excel import read_xls, read_xlsx
 from tests.ingest.conftest import findings, rows
 
 
