@@ -87,6 +87,14 @@ def text_of(value: Cell) -> str:
     return str(value)
 
 
+def cell_text(row: list, sources: list[int]) -> str | None:
+    """The text of a logical column in ``row``: its first source cell that is not empty."""
+    for c in sources:
+        if c < len(row) and not is_empty(row[c]):
+            return text_of(row[c])
+    return None
+
+
 def kind_of(value: Cell) -> str:
     """empty, number, date, time or text; symbols such as ``-`` count as numbers."""
     if is_empty(value):

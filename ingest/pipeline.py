@@ -13,16 +13,16 @@ import duckdb
 import pyarrow as pa
 from flask_babel import gettext as _
 
+from ingest import careful_csv
+from ingest.cells import Sheet, Workbook, is_empty
 from ingest.detect import Detected, SourceFormat, detect
 from ingest.errors import IngestError
-from ingest.layout import Column, Layout, find_layout, text_of, trailing_notes
-from ingest.cells import Sheet, Workbook, is_empty
-from ingest.readers import csv_errors, csv_reader, read
+from ingest.layout import Layout, cell_text, find_layout, text_of, trailing_notes
+from ingest.readers import read
 from ingest.schema import build_schema
 from ingest.stats import table_stats
 from ingest.types import (
     ColumnPlan,
-    FieldType,
     install_macros,
     layered,
     literal,
@@ -44,9 +44,6 @@ PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, PARQUE
 WIDE_COLUMNS = 100
 # Names of the columns the DataStore adds to every table (compared in lower case).
 RESERVED_NAMES = ("_id", "_symbols")
-# Cells beyond the columns a big CSV's head shows are kept in memory until the pass ends.
-MAX_EXTRA_CELLS = 1_000_000
-FOOTNOTE_SQL = r"'^[ 　]*(注|（注|\(注|出典|資料|※|＊|\*|備考|（備考|\(備考)'"
 
 
 @dataclass
@@ -87,6 +84,7 @@ def ingest_file(path: str, workdir: str, *, progress: Progress = lambda pct, msg
     """Ingest the file at ``path``; raises :class:`ingest.errors.IngestError` (or
     :class:`~ingest.errors.RefusedFile`) when no table can be made of it."""
     from ingest.lint import lint
+    from ingest.parquet_input import parquet_table  # it builds on this module
 
     detected = detect(path)
     progress(5, _("Format: %(format)s %(encoding)s", format=detected.format.value,
@@ -94,7 +92,7 @@ def ingest_file(path: str, workdir: str, *, progress: Progress = lambda pct, msg
     con = connect(workdir, memory_limit)
     try:
         if detected.format == SourceFormat.PARQUET:
-            result = IngestResult(detected, [_parquet_table(con, path, workdir)])
+            result = IngestResult(detected, [parquet_table(con, path, workdir)])
         else:
             workbook = read(path, detected, workdir)
             result = IngestResult(detected, [], workbook)
@@ -119,7 +117,7 @@ def ingest_file(path: str, workdir: str, *, progress: Progress = lambda pct, msg
         con.close()
 
 
-def _reserve_names(names: list[str]) -> dict[int, str]:
+def reserve_names(names: list[str]) -> dict[int, str]:
     """New names, by position, for the columns named like one the DataStore adds (its
     row number ``_id``, the ``_symbols`` column): left as they are, the DataStore's column
     would hide the file's. Names compare as DuckDB compares them, ignoring case."""
@@ -155,7 +153,7 @@ def _sheet_table(con, sheet: Sheet, workdir: str, index: int) -> TableResult | N
     if not layout.columns or not (layout.data_rows or sheet.stream):
         return None
     renamed = {}
-    for position, name in _reserve_names([column.name for column in layout.columns]).items():
+    for position, name in reserve_names([column.name for column in layout.columns]).items():
         renamed[name] = layout.columns[position].name
         layout.columns[position].name = name
     table = _table_of_sheet(con, sheet, layout, os.path.join(workdir, f"table-{index}.parquet"))
@@ -168,9 +166,9 @@ def _table_of_sheet(con, sheet: Sheet, layout: Layout, out: str) -> TableResult:
         table = _streamed_csv_table(con, sheet, layout, out)
         if table is not None:
             return table
-        found = StreamFindings()
-        relation = _load_rows(con, _stream_rows(sheet, layout, found), layout)
-        _apply_findings(con, relation, layout, found)
+        found = careful_csv.StreamFindings()
+        relation = _load_rows(con, careful_csv.stream_rows(sheet, layout, found), layout)
+        careful_csv.apply_findings(con, relation, layout, found)
     else:
         relation = _load_rows(con, _sheet_rows(sheet, layout), layout)
     plans = [ColumnPlan(column.name, quote(f"c{i}")) for i, column in enumerate(layout.columns)]
@@ -190,14 +188,7 @@ def _finish(con, sheet, layout, plans, out, diagnostics, fast=False) -> TableRes
                        fast_path=fast)
 
 
-# --- rows from Python (small files, Excel, JSON, and the careful path for big CSVs) ------
-
-
-def _cell_text(row: list, sources: list[int]) -> str | None:
-    for c in sources:
-        if c < len(row) and not is_empty(row[c]):
-            return text_of(row[c])
-    return None
+# --- rows from Python (small files, Excel, JSON; big CSVs in ingest.careful_csv) ------
 
 
 def _sheet_rows(sheet: Sheet, layout: Layout):
@@ -206,89 +197,7 @@ def _sheet_rows(sheet: Sheet, layout: Layout):
         row = sheet.rows[r]
         if header and list(map(text_of, row)) in header:
             continue  # the header repeated lower down (a second block of the same table)
-        yield r + 1, [_cell_text(row, column.sources) for column in layout.columns]
-
-
-@dataclass
-class StreamFindings:
-    """What the careful pass over a big CSV found besides data: footnote rows (0-based)
-    and the cells of source columns the head did not show, by source column."""
-
-    notes: list[int] = field(default_factory=list)
-    blank: list[int] = field(default_factory=list)  # blank rows (0-based), trailing ones too
-    last_data: int = -1
-    extras: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
-    extra_cells: int = 0
-
-
-def _stream_rows(sheet: Sheet, layout: Layout, found: StreamFindings):
-    """Every data row of a big CSV, read again in Python (when DuckDB's reader refused
-    it), judged as :func:`ingest.layout.find_layout` judges a whole small file: blank
-    rows and repeated headers are left out, and so are the notes at the end of the file
-    (:func:`ingest.layout.trailing_notes` over its last rows). Cells in columns the head
-    did not show go to ``found`` rather than being lost."""
-    data_start = layout.first_data_row
-    width = max(len(row) for row in sheet.rows)
-    notes = [sheet.tail[i] for i in sorted(trailing_notes(sheet.tail, width))]
-    header = [sheet.rows[r] for r in layout.header_rows]
-    skipped = set(layout.metadata_rows)
-    covered = {c for column in layout.columns for c in column.sources}
-    uncovered = [c for c in range(width) if c not in covered]
-    with open(sheet.stream.path, encoding="utf-8", newline="") as handle:
-        reader = csv_reader(handle, sheet.stream.delimiter, sheet.stream.size)
-        with csv_errors(reader):
-            for number, row in enumerate(reader):
-                if number < data_start or number in skipped or row in header:
-                    continue
-                if not any(not is_empty(cell) for cell in row):
-                    found.blank.append(number)
-                    continue
-                if row in notes:
-                    found.notes.append(number)
-                    continue
-                found.last_data = number
-                yield _stream_values(number, row, layout, uncovered, width, found)
-
-
-def _stream_values(number: int, row: list, layout: Layout, uncovered: list[int], width: int,
-                   found: StreamFindings) -> tuple[int, list]:
-    for c in (*uncovered, *range(width, len(row))):
-        if c < len(row) and not is_empty(row[c]):
-            found.extras.setdefault(c, []).append((number + 1, row[c]))
-            found.extra_cells += 1
-            if found.extra_cells > MAX_EXTRA_CELLS:
-                raise IngestError(_("From line %(line)s on, many rows have more fields than "
-                                    "the header. Check the delimiters and quotes, or add "
-                                    "headings for the extra columns.", line=number + 1))
-    return number + 1, [_cell_text(row, column.sources) for column in layout.columns]
-
-
-def _apply_findings(con, relation: str, layout: Layout, found: StreamFindings) -> None:
-    """Record the footnotes and blank rows in ``layout`` (for the report) and give each
-    source column seen only past the head a column of its own, named as a small file's
-    would be."""
-    start = layout.first_data_row
-    layout.footnote_rows = sorted({r for r in layout.footnote_rows if r < start} | set(found.notes))
-    layout.blank_rows = [r for r in found.blank if r < found.last_data]  # as find_layout keeps them
-    taken = {column.name for column in layout.columns}
-    for source in sorted(found.extras):
-        position = len(layout.columns)
-        name, number = f"列{position + 1}", 2
-        while name in taken:
-            name, number = f"列{position + 1}_{number}", number + 1
-        taken.add(name)
-        layout.columns.append(Column([source], name, ""))
-        layout.generated_names.append(position)
-        if source in layout.blank_columns:
-            layout.blank_columns.remove(source)
-        cells = pa.table({"_row": [r for r, _text in found.extras[source]],
-                          "v": [text for _r, text in found.extras[source]]})
-        column = quote(f"c{position}")
-        con.execute(f"ALTER TABLE {relation} ADD COLUMN {column} VARCHAR")
-        con.register("extra_cells", cells)
-        con.execute(f"UPDATE {relation} SET {column} = extra_cells.v FROM extra_cells "
-                    f"WHERE {relation}._row = extra_cells._row")
-        con.unregister("extra_cells")
+        yield r + 1, [cell_text(row, column.sources) for column in layout.columns]
 
 
 def _load_rows(con, rows, layout: Layout) -> str:
@@ -371,7 +280,7 @@ def _streamed_csv_table(con, sheet: Sheet, layout: Layout, out: str) -> TableRes
     note_at = trailing_notes(sheet.tail, width)
     notes = [sheet.tail[i] for i in sorted(note_at)]
     sample_rows = list(_sheet_rows(sheet, layout)) + [
-        (0, [_cell_text(row, c.sources) for c in layout.columns])
+        (0, [cell_text(row, c.sources) for c in layout.columns])
         for row in sheet.tail if row not in notes and any(not is_empty(cell) for cell in row)]
     sample = _load_rows(con, iter(sample_rows), layout)
     plans = [ColumnPlan(column.name, quote(f"c{i}")) for i, column in enumerate(layout.columns)]
@@ -443,72 +352,3 @@ def _count_unnumbered(sheet: Sheet, layout: Layout, note_at: set[int], dropped: 
     after_data = sum(1 for i in range((filled[-1] + 1) if filled else 0, len(sheet.tail))
                      if i not in note_at and sheet.tail[i])
     layout.unnumbered_blank_rows = max(0, dropped - in_head - after_data)
-
-
-# --- Parquet in, Parquet out ------------------------------------------------------------
-
-
-def _parquet_table(con, path: str, workdir: str) -> TableResult:
-    """A Parquet file as it is, but for what the DataStore and the dumps cannot take:
-    nested values (lists, structs, maps) become JSON text, bytes base64 text, and a
-    column named like one the DataStore adds is renamed."""
-    out = os.path.join(workdir, "table-0.parquet")
-    source = f"read_parquet({literal(path)})"
-    try:
-        relation = con.sql(f"SELECT * FROM {source}")
-        columns = list(zip(relation.columns, (str(kind.id) for kind in relation.types)))
-        renamed = _reserve_names([name for name, _kind in columns])
-        plans, values, overrides = [], [], {}
-        for index, (name, kind) in enumerate(columns):
-            new_name = renamed.get(index, name)
-            plan = ColumnPlan(new_name, quote(new_name))
-            plan.type, overrides[new_name], value = _parquet_column(quote(name), kind)
-            plans.append(plan)
-            values.append(f"{value} AS {quote(new_name)}")
-        con.execute(f"COPY (SELECT {', '.join(values)} FROM {source}) TO {literal(out)} "
-                    f"({PARQUET_OPTIONS})")
-    except (duckdb.InvalidInputException, duckdb.IOException, duckdb.NotImplementedException):
-        log.info("unreadable Parquet file", exc_info=True)
-        raise IngestError(_("The Parquet file cannot be read: it is damaged or incomplete "
-                            "(cut short while uploading or saving?). Save it again and upload "
-                            "the whole file.")) from None
-    layout = Layout([], [], [Column([i], plan.name, columns[i][0])
-                             for i, plan in enumerate(plans)])
-    stats, _symbols, rows = table_stats(con, out, plans, False)
-    schema = build_schema(plans, layout.columns, None, False)
-    for entry in schema["fields"]:
-        entry.update(overrides[entry["name"]])
-    return TableResult("data", out, rows, schema, stats, [], plans, layout,
-                       renamed={renamed[i]: columns[i][0] for i in renamed})
-
-
-# DuckDB type ids of Parquet columns -> their Table Schema type.
-PARQUET_TYPES = {
-    **dict.fromkeys(("tinyint", "smallint", "integer", "bigint", "hugeint", "utinyint",
-                     "usmallint", "uinteger", "ubigint", "uhugeint"), FieldType.INTEGER),
-    **dict.fromkeys(("float", "double", "decimal"), FieldType.NUMBER),
-    "boolean": FieldType.BOOLEAN, "date": FieldType.DATE,
-    **dict.fromkeys(("timestamp", "timestamp_s", "timestamp_ms", "timestamp_ns",
-                     "timestamp with time zone"), FieldType.DATETIME),
-    **dict.fromkeys(("time", "time_ns", "time with time zone"), FieldType.TIME),
-    "varchar": FieldType.STRING,
-}
-
-
-def _parquet_column(column: str, kind: str) -> tuple[FieldType, dict, str]:
-    """How a Parquet column of DuckDB type id ``kind`` is stored: its type for ingest,
-    what its Table Schema field says beyond that type, and its SQL."""
-    if kind in PARQUET_TYPES:
-        return PARQUET_TYPES[kind], {}, column
-    text = FieldType.STRING
-    # Nested values as JSON text: every dump format and every DataStore query takes text,
-    # and Table Schema reads an object or array column as JSON.
-    if kind in ("list", "array"):
-        return text, {"type": "array"}, f"to_json({column})::VARCHAR"
-    if kind in ("struct", "map", "union"):
-        return text, {"type": "object"}, f"to_json({column})::VARCHAR"
-    if kind == "blob":
-        return text, {"format": "binary"}, f"base64({column})"
-    if kind == "uuid":
-        return text, {"format": "uuid"}, f"{column}::VARCHAR"
-    return text, {}, f"{column}::VARCHAR"  # intervals, bit strings, enums...
