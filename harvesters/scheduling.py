@@ -110,8 +110,9 @@ def run_due() -> DueRun:
         db.commit()
         pending = list(db.scalars(sa.select(HarvestJob.id).where(
             HarvestJob.status == JobStatus.NEW).order_by(HarvestJob.created)))
-        if _workers_run_jobs():
-            summary.sent = _send_to_workers(db, pending)
+        if workers_run_jobs():
+            summary.sent = send_to_workers(db, pending)
+            db.commit()
             pending = []
     for job_id in pending:
         summary.ran[job_id] = run_job(job_id)
@@ -121,14 +122,18 @@ def run_due() -> DueRun:
     return summary
 
 
-def _workers_run_jobs() -> bool:
+def workers_run_jobs() -> bool:
+    """Whether harvests run on RQ workers (``CATALOG_REDIS_URL``) rather than in the
+    process that runs the schedule."""
     from catalog.jobs.rq import RqJobQueue
 
     return isinstance(current_app.extensions.get("job_queue"), RqJobQueue)
 
 
-def _send_to_workers(db: Session, pending: list[str]) -> list[str]:
-    """Queue a background job for each New harvest job not already waiting for a worker."""
+def send_to_workers(db: Session, pending: list[str]) -> list[str]:
+    """Queue a background job for each New harvest job not already waiting for a worker;
+    the workers get them when ``db`` commits. (Sent twice in a race, a job still runs
+    once: the runner claims it.)"""
     from catalog.jobs import enqueue
     from catalog.jobs.models import Job, JobStatus as QueueStatus
     from harvesters.tasks import HARVEST_TASK, TIMEOUT_GRACE_SECONDS
@@ -143,5 +148,4 @@ def _send_to_workers(db: Session, pending: list[str]) -> list[str]:
         enqueue(db, HARVEST_TASK, params={"harvest_job_id": job_id},
                 timeout_seconds=base.time_limit + TIMEOUT_GRACE_SECONDS)
         sent.append(job_id)
-    db.commit()
     return sent

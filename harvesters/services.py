@@ -154,8 +154,9 @@ def unfinished_jobs(context: Context, source: HarvestSource) -> list[HarvestJob]
 
 
 def create_job(context: Context, source: HarvestSource, *, dry_run: bool = False) -> HarvestJob:
-    """A New job for ``source``; refused while another is new or running."""
-    from harvesters.scheduling import recover_stale_jobs
+    """A New job for ``source``; refused while another is new or running. With RQ
+    workers it is sent to them at once; otherwise the scheduler's next pass runs it."""
+    from harvesters.scheduling import recover_stale_jobs, send_to_workers, workers_run_jobs
 
     if source.state != "active" or not source.active:
         raise ValidationError({"source_id": [_("The harvest source is not active")]})
@@ -167,6 +168,8 @@ def create_job(context: Context, source: HarvestSource, *, dry_run: bool = False
                      requested_by=context.principal.user_id)
     context.db.add(job)
     context.db.flush()
+    if workers_run_jobs():  # to the workers now, not at the scheduler's next pass
+        send_to_workers(context.db, [job.id])
     return job
 
 

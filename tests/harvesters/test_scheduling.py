@@ -100,6 +100,32 @@ def test_with_redis_due_harvests_run_on_a_real_worker(rq_app, file_server):
         assert db.scalar(sa.select(sa.func.count()).where(Job.kind == HARVEST_TASK)) == 1
 
 
+def test_with_redis_harvest_now_goes_to_the_workers_at_once(rq_app, file_server):
+    """harvest_job_create (the "Harvest now" button) hands the job to the workers when it
+    commits: it runs without a pass of the scheduler, and a pass meanwhile sends it no
+    second time."""
+    from catalog.jobs.models import Job
+    from harvesters.tasks import HARVEST_TASK
+    from tests.harvesters.conftest import wait_until
+    from tests.helpers import result
+
+    app, _worker = rq_app
+    source = _inventory(app, file_server, "MANUAL", "right-now")
+    with app.app_context():
+        token = factories.make_token(factories.make_user("kanri", sysadmin=True))
+    job = result(app.test_client(), "harvest_job_create", token, source_id=source)
+
+    def status() -> str:
+        with app.extensions["db_sessionmaker"]() as db:
+            return db.scalar(sa.select(HarvestJob.status).where(HarvestJob.id == job["id"]))
+
+    assert "sent to workers 0" in CliRunner().invoke(main, ["harvest", "run-due"], obj=app).output
+    assert wait_until(lambda: status() not in ("New", "Running"), timeout=90)
+    assert status() == "Finished"
+    with app.extensions["db_sessionmaker"]() as db:
+        assert db.scalar(sa.select(sa.func.count()).where(Job.kind == HARVEST_TASK)) == 1
+
+
 def test_a_new_job_waiting_for_a_worker_is_not_sent_twice(rq_app, file_server):
     """No worker reads this queue until the second look: the job is queued once."""
     from catalog.jobs.models import Job
