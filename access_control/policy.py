@@ -7,7 +7,7 @@ path can apply (SQL clause here; search engines translate the same fields).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -57,16 +57,64 @@ class Visibility:
     A dataset is visible when its level is in ``levels``, or its organization is in
     ``organizations``, or its id is in ``datasets`` (granted). ``everything`` short-cuts
     all three for sysadmins.
+
+    That rule is for active datasets. A draft is seen only by those who may edit it
+    (``Action.UPDATE``: ``edits_everything``, an editor or admin of an organization in
+    ``edit_organizations``, an edit grant on a dataset in ``edit_datasets``), and is
+    listed only when ``drafts`` is set (CKAN's ``include_drafts``); the rule above
+    applies to it too. :meth:`lists` and :meth:`state_clause` say it.
     """
 
     everything: bool
     levels: frozenset[AccessLevel]
     organizations: frozenset[str]
     datasets: frozenset[str]
+    edits_everything: bool = False
+    edit_organizations: frozenset[str] = frozenset()
+    edit_datasets: frozenset[str] = frozenset()
+    drafts: bool = False
 
     def open_only(self) -> "Visibility":
-        """The same caller limited to open datasets (``include_private=false``)."""
-        return Visibility(False, frozenset({AccessLevel.OPEN}), frozenset(), frozenset())
+        """The same caller limited to open datasets (``include_private=false``). What it
+        may edit stays: with ``drafts``, its open drafts are listed, as in CKAN."""
+        return replace(self, everything=False, levels=frozenset({AccessLevel.OPEN}),
+                       organizations=frozenset(), datasets=frozenset())
+
+    def with_drafts(self) -> "Visibility":
+        """The same caller, also listing the drafts it may edit (``include_drafts=true``)."""
+        return replace(self, drafts=True)
+
+    def may_edit(self, organization_id: str | None, dataset_id: str) -> bool:
+        """``Action.UPDATE`` on a dataset, as far as listing its draft needs it."""
+        return (self.edits_everything or organization_id in self.edit_organizations
+                or dataset_id in self.edit_datasets)
+
+    def edit_clause(self, organization_column, id_column) -> sa.ColumnElement[bool]:
+        """:meth:`may_edit` as a SQL condition over the given columns."""
+        if self.edits_everything:
+            return sa.true()
+        conditions = []
+        if self.edit_organizations:
+            conditions.append(organization_column.in_(sorted(self.edit_organizations)))
+        if self.edit_datasets:
+            conditions.append(id_column.in_(sorted(self.edit_datasets)))
+        return sa.or_(*conditions) if conditions else sa.false()
+
+    def lists(self, state: str, organization_id: str | None, dataset_id: str) -> bool:
+        """Whether a dataset in ``state`` may be listed, :meth:`allows` permitting: active
+        ones; with ``drafts``, the drafts the caller may edit; never a deleted one."""
+        if state == "active":
+            return True
+        return self.drafts and state == "draft" and self.may_edit(organization_id, dataset_id)
+
+    def state_clause(self, state_column, organization_column, id_column) -> sa.ColumnElement[bool]:
+        """:meth:`lists` as a SQL condition over the given columns (apply :meth:`clause`
+        as well)."""
+        active = state_column == "active"
+        if not self.drafts:
+            return active
+        editable = self.edit_clause(organization_column, id_column)
+        return sa.or_(active, sa.and_(state_column == "draft", editable))
 
     def allows(self, access_level: str, organization_id: str | None, dataset_id: str) -> bool:
         return (
@@ -131,15 +179,22 @@ def visibility(principal: Principal) -> Visibility:
     """The datasets ``principal`` may read. Apply it to every query that lists, counts,
     facets, exports or searches datasets or their contents."""
     if principal.is_sysadmin:
-        return Visibility(True, frozenset(AccessLevel), frozenset(), frozenset())
+        return Visibility(True, frozenset(AccessLevel), frozenset(), frozenset(),
+                          edits_everything=True)
     levels = {AccessLevel.OPEN}
     if principal.is_staff:
         levels.add(AccessLevel.INTERNAL)
+    # The same rule as can(principal, Action.UPDATE, dataset).
     return Visibility(
         everything=False,
         levels=frozenset(levels),
         organizations=frozenset(principal.org_roles),
         datasets=frozenset(principal.granted),
+        edit_organizations=frozenset(org_id for org_id, role in principal.org_roles.items()
+                                     if role.includes(OrgRole.EDITOR)),
+        edit_datasets=frozenset(dataset_id for dataset_id, permission
+                                in principal.granted.items()
+                                if permission == GrantPermission.EDIT),
     )
 
 

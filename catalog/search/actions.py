@@ -127,11 +127,15 @@ def package_search(context: Context, data: dict) -> dict:
     :param include_private: include the closed datasets the caller may read (default
         false, as in CKAN: a client holding a staff token gets open data unless it asks;
         the caller's visibility always applies)
+    :param include_drafts: also the drafts the caller may edit (default false, as in
+        CKAN; sysadmins: every draft); ``include_private`` applies to them too
     """
     query = build_query(data, context)
     seen_by = visibility(context.principal)
     if not as_bool(data.get("include_private"), False):
         seen_by = seen_by.open_only()
+    if as_bool(data.get("include_drafts"), False):
+        seen_by = seen_by.with_drafts()
     if query.q and query.match is None:  # only particles and punctuation: nothing to find
         result = SearchResult(count=0, ids=[], facets={field: [] for field in query.facet_fields})
     else:
@@ -146,7 +150,7 @@ def package_search(context: Context, data: dict) -> dict:
             .options(selectinload(Dataset.resources), selectinload(Dataset.tags),
                      selectinload(Dataset.groups))
         )
-        if dataset.state == "active"
+        if seen_by.lists(dataset.state, dataset.owner_org_id, dataset.id)
         and seen_by.allows(dataset.access_level, dataset.owner_org_id, dataset.id)
     }
     search_facets, facets = {}, {}

@@ -158,6 +158,27 @@ def visibility_query(visibility: Visibility) -> dict | None:
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
+def state_query(visibility: Visibility) -> dict:
+    """The policy's listing rule (:meth:`Visibility.state_clause`) as a filter: active
+    datasets, and with ``drafts`` the drafts the caller may edit."""
+    active = {"term": {"state": "active"}}
+    if not visibility.drafts:
+        return active
+    if visibility.edits_everything:
+        editable = {"match_all": {}}
+    else:
+        should = []
+        if visibility.edit_organizations:
+            should.append({"terms": {"owner_org": sorted(visibility.edit_organizations)}})
+        if visibility.edit_datasets:
+            should.append({"terms": {"id": sorted(visibility.edit_datasets)}})
+        if not should:
+            return active
+        editable = {"bool": {"should": should, "minimum_should_match": 1}}
+    draft = {"bool": {"filter": [{"term": {"state": "draft"}}, editable]}}
+    return {"bool": {"should": [active, draft], "minimum_should_match": 1}}
+
+
 class ElasticsearchIndex:
     """A :class:`~catalog.search.interfaces.SearchIndex` on Elasticsearch 8 or 9 (or a
     compatible server). The URL's path, if any, names the alias (default
@@ -261,7 +282,7 @@ class ElasticsearchIndex:
 
     def search(self, query: SearchQuery, visibility: Visibility) -> SearchResult:
         self._ensure()
-        filters = [{"term": {"state": "active"}}]
+        filters = [state_query(visibility)]
         seen = visibility_query(visibility)
         if seen is not None:
             filters.append(seen)

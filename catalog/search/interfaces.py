@@ -96,8 +96,10 @@ class SearchIndex(Protocol):
         """Remove documents; unknown ids are ignored."""
 
     def search(self, query: SearchQuery, visibility: Visibility) -> SearchResult:
-        """Active datasets matching ``query`` that ``visibility`` allows; counts and facet
-        counts only ever include those."""
+        """Datasets matching ``query`` that ``visibility`` allows and lists (active ones;
+        with ``visibility.drafts``, also the drafts it may edit: see
+        :meth:`Visibility.state_clause`); counts and facet counts only ever include
+        those. Documents of drafts are indexed like any other."""
 
     def clear(self) -> None:
         """Remove every document."""

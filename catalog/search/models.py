@@ -47,7 +47,7 @@ class SearchSynonym(Base):
 
 
 class SearchTerm(Base):
-    """A word that occurs in some indexed dataset: typo correction and "did you mean"
+    """A word that occurs in some indexed active dataset: typo correction and "did you mean"
     pick their suggestions from here, so they only ever suggest words that exist."""
 
     __tablename__ = "search_terms"

@@ -8,7 +8,9 @@ index). On SQLite they read the index's ``entries`` rows:
 visibility keys there are kept exact by triggers in the changing transaction; facet
 values and sort keys follow the outbox (a moment behind a change, like the text), and a
 resource change drops its dataset's formats until then. The match-all query's counts are
-kept in memory per (access level, organization) and per index version.
+kept in memory per (access level, organization) and per index version, for active
+datasets only: drafts are indexed, but only a search listing drafts
+(:attr:`Visibility.drafts`) finds them, and counts its rows instead.
 """
 
 from __future__ import annotations
@@ -154,7 +156,9 @@ class SqlSearchIndex:
                     connection.rollback()  # the temporary tables' rows
         with self.engine.connect() as connection:
             active, _building = self._generations(connection)
-            conditions = [Dataset.state == "active", visibility.dataset_clause()]
+            conditions = [
+                visibility.state_clause(Dataset.state, Dataset.owner_org_id, Dataset.id),
+                visibility.dataset_clause()]
             if query.filter is not None:
                 conditions.append(filter_clause(query.filter, visibility, self._words(active)))
             matching = sa.select(Dataset.id).where(*conditions)
@@ -193,15 +197,17 @@ class SqlSearchIndex:
         """Visibility, filters, sorting and facets over the ``entries`` and ``facets``
         tables (integer keys, no catalog table read unless a filter or sort needs one).
         The matching datasets go once into a temporary table that the count, the page and
-        the facets read; the match-all query takes its counts from :meth:`_match_all`."""
+        the facets read; the match-all query takes its counts from :meth:`_match_all`
+        (unless it lists drafts)."""
         t = fts5_tables(generation)
         e = _entries(t)
-        conditions = [e.c.state == "active",
+        conditions = [visibility.state_clause(e.c.state, e.c.owner_org, e.c.dataset_id),
                       visibility.clause(e.c.access_level, e.c.owner_org, e.c.dataset_id)]
         if query.filter is not None:
             conditions.append(e.c.dataset_id.in_(sa.select(Dataset.id).where(
                 filter_clause(query.filter, visibility, self._words(generation)))))
-        if query.match is None and query.filter is None:
+        # The cached counts are of active datasets only: with drafts, count the rows.
+        if query.match is None and query.filter is None and not visibility.drafts:
             count, facets = self._match_all(connection, t, query, visibility)
             ids = list(connection.scalars(
                 self._page(query, sa.select(e.c.dataset_id).where(*conditions), e, None)))

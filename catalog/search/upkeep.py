@@ -27,6 +27,17 @@ from catalog.search.vocabulary import add_vocabulary
 
 log = logging.getLogger(__name__)
 
+# Drafts are indexed too; searches list them only to those who may edit them (see
+# access_control.policy.Visibility.drafts). Deleted datasets leave the index.
+INDEXED_STATES = ("active", "draft")
+
+
+def _add_public_vocabulary(connection: sa.Connection, documents: list) -> None:
+    """The vocabulary learns the words of active datasets only: typo correction and "did
+    you mean" serve every caller, and must not tell the words of someone's draft."""
+    add_vocabulary(connection, [document for document in documents
+                                if document.state == "active"])
+
 
 @event.listens_for(Session, "after_commit")
 def _drain_after_commit(db: Session) -> None:
@@ -124,13 +135,14 @@ def process_outbox(batch_size: int = 200) -> int:
                 connection.rollback()
                 return processed
             dataset_ids = {dataset_id for _, dataset_id in rows}
-            active = [d for d in _load_datasets(connection, dataset_ids) if d.state == "active"]
-            documents = _documents(connection, active)
+            indexed = [d for d in _load_datasets(connection, dataset_ids)
+                       if d.state in INDEXED_STATES]
+            documents = _documents(connection, indexed)
             index.index(documents, connection=connection)
-            gone = dataset_ids - {dataset.id for dataset in active}
+            gone = dataset_ids - {dataset.id for dataset in indexed}
             if gone:
                 index.delete(gone, connection=connection)
-            add_vocabulary(connection, documents)
+            _add_public_vocabulary(connection, documents)
             connection.execute(sa.delete(SearchOutbox).where(
                 SearchOutbox.id.in_([entry_id for entry_id, _ in rows])))
             connection.commit()
@@ -138,8 +150,8 @@ def process_outbox(batch_size: int = 200) -> int:
 
 
 def rebuild(batch_size: int = 500, progress: Callable[[int], None] | None = None) -> int:
-    """Build a new index of every active dataset and swap it in; searches keep using
-    the old one until the swap. Returns the number of datasets indexed."""
+    """Build a new index of every active and draft dataset and swap it in; searches
+    keep using the old one until the swap. Returns the number of datasets indexed."""
     engine = current_app.extensions["db_engine"]
     index = current_app.extensions["search_index"]
     index.start_rebuild()
@@ -149,15 +161,16 @@ def rebuild(batch_size: int = 500, progress: Callable[[int], None] | None = None
             with engine.connect() as connection:
                 _begin_locked(connection)
                 ids = list(connection.scalars(
-                    sa.select(Dataset.id).where(Dataset.state == "active", Dataset.id > last_id)
+                    sa.select(Dataset.id).where(Dataset.state.in_(INDEXED_STATES),
+                                                Dataset.id > last_id)
                     .order_by(Dataset.id).limit(batch_size)))
                 if not ids:
                     connection.rollback()
                     break
                 documents = _documents(connection, [
-                    d for d in _load_datasets(connection, ids) if d.state == "active"])
+                    d for d in _load_datasets(connection, ids) if d.state in INDEXED_STATES])
                 index.index_rebuild(documents, connection=connection)
-                add_vocabulary(connection, documents)
+                _add_public_vocabulary(connection, documents)
                 connection.commit()
             done += len(documents)
             last_id = ids[-1]

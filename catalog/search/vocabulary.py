@@ -1,6 +1,7 @@
 """The vocabulary of the index, for typo correction and "did you mean".
 
-Words of every indexed dataset are kept in ``search_terms``. A
+Words of every indexed active dataset are kept in ``search_terms`` (not of drafts:
+the vocabulary serves every caller, see :mod:`catalog.search.upkeep`). A
 query word the vocabulary lacks is matched against its near neighbours (one edit away,
 two for long Latin words), so a typo still finds what was meant and a search with no
 results can suggest the words that exist.

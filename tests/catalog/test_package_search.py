@@ -128,6 +128,32 @@ def test_package_list_gives_open_datasets_unless_include_private(client, catalog
     assert "naibu-chosa" in result(client, "package_list", token, include_private=True)
 
 
+def test_include_drafts_adds_the_drafts_the_caller_may_edit(client, catalog):
+    """CKAN's include_drafts: drafts only when asked for, and only those the caller may
+    edit (sysadmins: all). package_list, as in CKAN, never lists them.
+    tests/catalog/search/test_drafts.py holds every engine to the same."""
+    tokei, kanko = catalog
+    make_dataset(tokei, name="jinko-soan", title="人口推計の草案", state="draft")
+    editor = make_token(make_user("henshu", orgs={tokei: "editor"}))
+    other = make_token(make_user("kanko-staff", orgs={kanko: "editor"}))
+    admin = make_token(make_user("root", sysadmin=True))
+
+    def names(token, **params):
+        body = result(client, "package_search", token, q="人口", include_private=True, **params)
+        assert body["count"] == len(body["results"])
+        return {dataset["name"] for dataset in body["results"]}
+
+    for token in (None, other, editor, admin):
+        assert "jinko-soan" not in names(token)
+        assert "jinko-soan" not in result(client, "package_list", token, include_private=True)
+    for token in (None, other):
+        assert "jinko-soan" not in names(token, include_drafts=True)
+    for token in (editor, admin):
+        assert "jinko-soan" in names(token, include_drafts="true")
+        assert result(client, "package_search", token, fq="state:draft",
+                      include_drafts=True)["results"][0]["state"] == "draft"
+
+
 def test_index_follows_changes_and_deletions(client, catalog):
     admin = make_token(make_user("root", sysadmin=True))
     result(client, "package_patch", admin, id="kanko-kyaku", title="観光客数と宿泊者数")
