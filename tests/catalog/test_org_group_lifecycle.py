@@ -121,7 +121,7 @@ def test_organization_purge_refuses_while_it_has_harvest_sources(client):
     result(client, "harvest_source_create", root, url="https://example.jp/catalog.ttl",
            name="kitakyushu", title="北九州市", source_type="dcat", owner_org="tokei")
     status, body = call(client, "organization_purge", root, id="tokei")
-    assert status == 409 and "harvest" in json.dumps(body["error"])
+    assert status == 409 and "収集元" in json.dumps(body["error"], ensure_ascii=False)
 
 
 def test_organization_purge_is_for_sysadmins_and_takes_memberships_and_grants(client, db):
