@@ -29,12 +29,8 @@ def apply_source(context: Context, source: HarvestSource, data: dict, *, partial
     """Set a source's fields from ``data`` (ckanext-harvest's names), checking them all."""
     errors = Errors()
     given = (lambda key: key in data) if partial else (lambda key: True)
-    for key, max_length in TEXT_FIELDS.items():
-        if given(key):
-            text = str(data.get(key) or "").strip()
-            if len(text) > max_length:
-                errors.add(key, _("Must be at most %(n)s characters", n=max_length))
-            setattr(source, key, text)
+    for key, text in errors.texts(data, TEXT_FIELDS, given).items():
+        setattr(source, key, text)
     if not source.url:
         errors.add("url", _("Missing value"))
     if given("source_type"):

@@ -66,6 +66,21 @@ class Errors:
         if self.by_field:
             raise ValidationError(self.by_field)
 
+    def texts(self, data: dict, limits: dict[str, int], given=lambda key: True,
+              prefix: str = "") -> dict[str, str]:
+        """The text fields of ``data`` named in ``limits`` (name -> most characters) that
+        ``given`` says were sent, stripped, a missing value as ""; a text over its limit
+        is added here as an error (under ``prefix`` + name)."""
+        texts = {}
+        for key, max_length in limits.items():
+            if given(key):
+                value = data.get(key)
+                text = "" if value is None else str(value).strip()
+                if len(text) > max_length:
+                    self.add(prefix + key, _("Must be at most %(n)s characters", n=max_length))
+                texts[key] = text
+        return texts
+
 
 @dataclass
 class DatasetInput:
@@ -97,13 +112,7 @@ def parse_dataset(
     parsed = DatasetInput()
     present = (lambda key: key in data) if partial else (lambda key: True)
 
-    for key, max_length in TEXT_FIELDS.items():
-        if present(key):
-            value = data.get(key)
-            text = "" if value is None else str(value).strip()
-            if len(text) > max_length:
-                errors.add(key, _("Must be at most %(n)s characters", n=max_length))
-            parsed.columns[key] = text
+    parsed.columns.update(errors.texts(data, TEXT_FIELDS, present))
     for key in ("author_email", "maintainer_email"):
         if parsed.columns.get(key) and not EMAIL.match(parsed.columns[key]):
             errors.add(key, _("Not a valid e-mail address"))

@@ -265,12 +265,8 @@ def _apply_resource(
     prefix = f"{key}." if key else ""
     given = (lambda name: name in data) if partial else (lambda name: True)
     previous_level = resource.access_level
-    for name, max_length in RESOURCE_TEXT_FIELDS.items():
-        if given(name):
-            text = str(data.get(name) or "").strip()
-            if len(text) > max_length:
-                errors.add(prefix + name, _("Must be at most %(n)s characters", n=max_length))
-            setattr(resource, name, text)
+    for name, text in errors.texts(data, RESOURCE_TEXT_FIELDS, given, prefix).items():
+        setattr(resource, name, text)
     if given("access_level"):
         level_errors = Errors()
         level = parse_access_level_for_resource(data.get("access_level"), dataset.access_level,

@@ -44,12 +44,8 @@ def apply_group(db: Session, group: Group, data: dict, *, partial: bool) -> None
         if taken is not None and taken is not group:
             errors.add("name", _("Group name already exists in database"))
         group.name = name
-    for key, max_length in TEXT_FIELDS.items():
-        if given(key):
-            text = str(data.get(key) or "").strip()
-            if len(text) > max_length:
-                errors.add(key, _("Must be at most %(n)s characters", n=max_length))
-            setattr(group, key, text)
+    for key, text in errors.texts(data, TEXT_FIELDS, given).items():
+        setattr(group, key, text)
     # A full update without extras keeps them: clients that never knew of group extras
     # (the form, older scripts) must not wipe them.
     if "extras" in data:

@@ -62,12 +62,9 @@ def apply_organization(
         if taken is not None and taken is not organization and taken.name == name:
             errors.add("name", _("Group name already exists in database"))
         organization.name = name
-    for key, max_length in (("title", 300), ("description", 100_000), ("image_url", 1000)):
-        if given(key):
-            text = str(data.get(key) or "").strip()
-            if len(text) > max_length:
-                errors.add(key, _("Must be at most %(n)s characters", n=max_length))
-            setattr(organization, key, text)
+    limits = {"title": 300, "description": 100_000, "image_url": 1000}
+    for key, text in errors.texts(data, limits, given).items():
+        setattr(organization, key, text)
     if given("extras"):
         organization.extras = {
             str(item["key"]): str(item.get("value") or "")

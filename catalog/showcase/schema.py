@@ -39,13 +39,7 @@ def parse_showcase(db: Session, data: dict, *, partial: bool, staff: bool) -> Sh
     fields (``featured``, ``name``) are taken into account."""
     errors = Errors()
     present = (lambda key: key in data) if partial else (lambda key: True)
-    columns: dict = {}
-    for key, max_length in TEXT_FIELDS.items():
-        if present(key):
-            text = str(data.get(key) or "").strip()
-            if len(text) > max_length:
-                errors.add(key, _("Must be at most %(n)s characters", n=max_length))
-            columns[key] = text
+    columns: dict = errors.texts(data, TEXT_FIELDS, present)
     if present("title") and not columns.get("title"):
         errors.add("title", _("Missing value"))
     if columns.get("url") and not re.match(r"^https?://[^\s/$.?#][^\s]*$", columns["url"]):
