@@ -13,7 +13,7 @@ from access_control.policy import Action, can, visibility
 from catalog.api.context import Context
 from catalog.api.errors import NotAuthorized, NotFound, ValidationError
 from catalog.api.registry import action
-from catalog.api.validation import as_bool, as_int, require
+from catalog.api.validation import as_bool, as_int, as_list, require
 from catalog.datasets import resource_query, revise, services
 from catalog.datasets.activity import activity_list
 from catalog.datasets.dictization import dataset_dict, resource_dict
@@ -321,6 +321,31 @@ def resource_patch(context: Context, data: dict) -> dict:
     resource = resource_for(context.principal, context.db, require(data, "id"), Action.UPDATE)
     services.update_resource(context, resource, data, partial=True)
     return resource_dict(resource, context.settings.site_url)
+
+
+@action("package_resource_reorder")
+def package_resource_reorder(context: Context, data: dict) -> dict:
+    """Put a dataset's resources in a new order: those named in ``order`` first, the
+    rest after them as they were (CKAN's package_resource_reorder).
+
+    :param id: the id or name of the dataset
+    :param order: resource ids (a list), at least those to move to the front
+    """
+    dataset = dataset_for(context.principal, context.db, require(data, "id"), Action.UPDATE)
+    order = as_list(require(data, "order"), "order")
+    if len(set(map(str, order))) != len(order):
+        raise ValidationError({"order": [_("Must supply unique resource ids")]})
+    shown = show_dataset(context, dataset)
+    remaining = {resource["id"]: resource for resource in shown["resources"]}
+    moved = []
+    for resource_id in map(str, order):
+        if resource_id not in remaining:
+            raise ValidationError({"order": [_("Resource %(id)s is not in this dataset",
+                                               id=resource_id[:100])]})
+        moved.append(remaining.pop(resource_id))
+    resources = moved + list(remaining.values())
+    services.update_dataset(context, dataset, {"resources": resources}, partial=True)
+    return {"id": dataset.id, "order": [resource["id"] for resource in resources]}
 
 
 @action("resource_delete")

@@ -245,3 +245,23 @@ def test_current_package_list_with_resources_pages(client, editor):
     assert len(first) == 2 and len(second) == 1
     assert {d["name"] for d in first + second} == {"d0", "d1", "d2"}
     assert first[0]["resources"][0]["url"].startswith("https://example.jp/")
+
+
+def test_resources_are_reordered_named_first_the_rest_as_they_were(client, editor):
+    organization, token = editor
+    dataset = result(client, "package_create", token, name="junban", owner_org=organization.name,
+                     access_level="open", resources=[{"url": f"https://example.jp/{n}.csv", "name": n}
+                                                     for n in ("a", "b", "c", "d")])
+    ids = {r["name"]: r["id"] for r in dataset["resources"]}
+    reordered = result(client, "package_resource_reorder", token, id="junban",
+                       order=[ids["c"], ids["a"]])
+    assert reordered == {"id": dataset["id"], "order": [ids[n] for n in ("c", "a", "b", "d")]}
+    shown = result(client, "package_show", id="junban")
+    assert [r["name"] for r in shown["resources"]] == ["c", "a", "b", "d"]
+    assert [r["position"] for r in shown["resources"]] == [0, 1, 2, 3]
+    assert result(client, "package_activity_list", id="junban")[0]["activity_type"] == "changed package"
+    # As in CKAN: an unknown or repeated id is refused, and only editors may reorder.
+    assert call(client, "package_resource_reorder", token, id="junban", order=["nai"])[0] == 409
+    assert call(client, "package_resource_reorder", token, id="junban",
+                order=[ids["a"], ids["a"]])[0] == 409
+    assert call(client, "package_resource_reorder", None, id="junban", order=[ids["d"]])[0] == 403
