@@ -102,6 +102,20 @@ def reingest(dataset_ref: str, resource_id: str):
     return redirect(url_for(".show", dataset_ref=dataset_ref, resource_id=resource_id) + "#ingest")
 
 
+def _refused_dump(message: str, resource) -> Response:
+    """A dump that cannot be made, said in plain text to a program and as a page, with
+    the formats that work, to someone who clicked the download button."""
+    wanted = request.accept_mimetypes.best_match(["text/plain", "text/html"])
+    if wanted != "text/html":
+        return Response(message, 400, mimetype="text/plain")
+    page = render_template(
+        "errors/error.html", status=400, message=message,
+        back=url_for(".show", dataset_ref=resource.dataset_id, resource_id=resource.id),
+        alternatives={fmt: url_for(".dump", resource_id=resource.id, format=fmt)
+                      for fmt in ("csv", "parquet")})
+    return Response(page, 400)
+
+
 @blueprint.route("/datastore/dump/<resource_id>")
 def dump(resource_id: str):
     """The whole table (or the rows matching the datastore_search parameters ``q``,
@@ -164,7 +178,7 @@ def dump(resource_id: str):
         refusal = dumps.xlsx_refusal(con, sql, params, source.row_count)
         if refusal:  # too many rows or columns, or a text too long: Excel would cut it
             con.close()
-            return Response(refusal, 400, mimetype="text/plain")
+            return _refused_dump(refusal, resource)
         body = dumps.stream_xlsx(con, sql, params, columns, source.row_count)
     elif where == "TRUE" and not query.fields and not query.sort and not limit \
             and not query.offset and table.source == "ingest":

@@ -33,6 +33,13 @@ def test_an_xlsx_dump_with_a_cell_too_long_is_refused_up_front(client, site):
     message = refused.get_data(as_text=True)
     assert "本文" in message and "40,000" in message and "32,767" in message and "CSV" in message
     assert client.get(f"/datastore/dump/{rid}?format=csv").get_data(as_text=True).count("あ") == 40000
+    # Someone who clicked the Excel button gets a page of the site, with the formats that work.
+    page = client.get(f"/datastore/dump/{rid}?format=xlsx",
+                      headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert page.status_code == 400 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    assert "32,767" in html and f'href="/datastore/dump/{rid}?format=csv"' in html
+    assert f"/resource/{rid}" in html
     fits = client.get(f"/datastore/dump/{rid}", query_string={
         "format": "xlsx", "filters": json.dumps({"名称": "短い"}, ensure_ascii=False)})
     assert fits.status_code == 200
