@@ -9,6 +9,8 @@ it was recorded: a title given while a dataset was closed, a closed resource.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -29,19 +31,24 @@ def activity_list(context: Context, in_scope: sa.ColumnElement[bool], data: dict
 
     :param in_scope: SQL condition over ``datasets`` (one dataset, an organization's, a
         group's)
-    :param data: ``limit``, ``offset``, ``activity_types`` or ``exclude_activity_types``
+    :param data: ``limit`` (more than the maximum gives the maximum, as in CKAN),
+        ``offset``, ``activity_types`` or ``exclude_activity_types``, ``before`` or
+        ``after`` (Unix timestamps: only activities older, or newer, than that; with
+        ``after`` alone, the oldest of those come first, as CKAN pages forward)
     """
-    limit = as_int(data, "limit", DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT)
+    limit = min(as_int(data, "limit", DEFAULT_LIMIT, minimum=1), MAX_LIMIT)
     offset = as_int(data, "offset", 0)
+    seen_by = visibility(context.principal)
     query = (
         sa.select(DatasetRevision, Dataset)
         .join(Dataset, Dataset.id == DatasetRevision.dataset_id)
         # The policy's SQL form first, so closed datasets never leave the database;
         # the per-row check below adds what SQL cannot say (states, past levels).
-        .where(in_scope, visibility(context.principal).dataset_clause())
-        .order_by(DatasetRevision.created.desc(), DatasetRevision.revision.desc(),
-                  DatasetRevision.id.desc())
+        .where(in_scope, seen_by.dataset_clause())
     )
+    query, forward = _filter_time(query, data)
+    order = (DatasetRevision.created, DatasetRevision.revision, DatasetRevision.id)
+    query = query.order_by(*(column.asc() if forward else column.desc() for column in order))
     query = _filter_types(query, data)
     shown: list[dict] = []
     skipped = 0
@@ -49,7 +56,7 @@ def activity_list(context: Context, in_scope: sa.ColumnElement[bool], data: dict
     while len(shown) < limit:
         rows = context.db.execute(query.limit(BATCH).offset(position)).all()
         for revision, dataset in rows:
-            if not _may_see(context, dataset, revision):
+            if not _may_see(context, seen_by, dataset, revision):
                 continue
             if skipped < offset:
                 skipped += 1
@@ -60,7 +67,28 @@ def activity_list(context: Context, in_scope: sa.ColumnElement[bool], data: dict
         if len(rows) < BATCH:
             break
         position += BATCH
-    return shown
+    return shown[::-1] if forward else shown  # newest first, as every page is
+
+
+def _filter_time(query: sa.Select, data: dict) -> tuple[sa.Select, bool]:
+    """``before``/``after`` applied; whether to read forward (``after`` alone)."""
+    bounds = {}
+    for key in ("before", "after"):
+        if data.get(key) not in (None, ""):
+            try:
+                bounds[key] = datetime.fromtimestamp(float(data[key]), timezone.utc)
+            except (TypeError, ValueError, OverflowError, OSError):
+                raise ValidationError({key: [_("Must be a Unix timestamp")]}) from None
+    if "before" in bounds:
+        query = query.where(DatasetRevision.created < _stored(bounds["before"]))
+    if "after" in bounds:
+        query = query.where(DatasetRevision.created > _stored(bounds["after"]))
+    return query, "after" in bounds and "before" not in bounds
+
+
+def _stored(moment: datetime) -> datetime:
+    """``moment`` as revision times are stored (naive UTC)."""
+    return moment.replace(tzinfo=None)
 
 
 def _filter_types(query: sa.Select, data: dict) -> sa.Select:
@@ -76,14 +104,18 @@ def _filter_types(query: sa.Select, data: dict) -> sa.Select:
     return query
 
 
-def _may_see(context: Context, dataset: Dataset, revision: DatasetRevision) -> bool:
+def _may_see(context: Context, seen_by, dataset: Dataset, revision: DatasetRevision) -> bool:
     """Whether the caller may read the dataset now (deleted and draft ones only for its
     editors) and could have read it as this revision recorded it: a title given while
-    the dataset was still closed stays hidden from the public once it is opened."""
+    the dataset was closed, a draft, or in another organization stays hidden once it is
+    opened, published or moved."""
     if not can(context.principal, Action.READ, dataset):
         return False
-    level_then = revision.data.get("access_level") or dataset.access_level
-    return visibility(context.principal).allows(level_then, dataset.owner_org_id, dataset.id)
+    then = revision.data
+    if then.get("state", "active") != "active" and not can(context.principal, Action.UPDATE, dataset):
+        return False
+    return seen_by.allows(then.get("access_level") or dataset.access_level,
+                          then.get("owner_org") or dataset.owner_org_id, dataset.id)
 
 
 def _activity_dict(context: Context, dataset: Dataset, revision: DatasetRevision) -> dict:

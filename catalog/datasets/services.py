@@ -83,6 +83,12 @@ def update_dataset(context: Context, dataset: Dataset, data: dict, *, partial: b
                            by_person=not context.principal.is_system)
     if _changes_access(dataset, parsed.columns):
         _require_change_access(context, dataset)
+    if parsed.columns.get("state", dataset.state) != dataset.state:
+        # Publishing a draft, making one, or restoring a deleted dataset decides who
+        # sees it at all: the right to delete it, which an edit grant does not give.
+        if not can(context.principal, Action.DELETE, dataset):
+            raise NotAuthorized(_("Only editors and administrators of the dataset's "
+                                  "organization may publish, hide or restore it"))
     previous_level = dataset.access_level
     for key, value in parsed.columns.items():
         setattr(dataset, key, value)

@@ -187,3 +187,19 @@ def test_the_web_form_applies_the_same_rule(client, department, grantee):
     sign_in(client, "henshu")  # the organization's own editor is offered both
     page = client.get("/dataset/kojin-chosa/edit").get_data(as_text=True)
     assert 'name="access_level"' in page and 'name="owner_org"' in page
+
+
+def test_the_grantee_cannot_restore_hide_or_publish_the_dataset(client, department, grantee):
+    """Its state decides who sees it at all: the right to delete it, not an edit grant."""
+    result(client, "package_delete", department.tokens["kanri"], id="kojin-chosa")
+    for state in ("active", "draft"):
+        status, body = call(client, "package_patch", grantee, id="kojin-chosa", state=state)
+        assert status == 403, body
+    status, body = call(client, "package_revise", grantee, match={"name": "kojin-chosa"},
+                        update={"state": "active"})
+    assert status == 403, body
+    assert _shown(client, department)["state"] == "deleted"
+    # The organization's editor restores it, and then the grantee edits it again.
+    result(client, "package_patch", department.tokens["henshu"], id="kojin-chosa", state="active")
+    assert call(client, "package_patch", grantee, id="kojin-chosa", state="draft")[0] == 403
+    assert result(client, "package_patch", grantee, id="kojin-chosa", notes="改訂")["state"] == "active"

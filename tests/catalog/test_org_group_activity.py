@@ -2,6 +2,7 @@
 an organization or group, as the caller may read it."""
 
 import json
+from datetime import datetime, timezone
 
 from tests.factories import make_dataset, make_group, make_org, make_token, make_user
 from tests.helpers import call, result
@@ -86,7 +87,7 @@ def test_organization_activity_pages_and_filters(client):
     status, body = call(client, "organization_activity_list", None, id="tokei",
                         activity_types=["new package"], exclude_activity_types=["x"])
     assert status == 409
-    assert call(client, "organization_activity_list", None, id="tokei", limit=101)[0] == 409
+    assert len(result(client, "organization_activity_list", None, id="tokei", limit=101)) <= 100
 
 
 def test_group_activity_hides_closed_datasets_from_the_public(client):
@@ -119,3 +120,40 @@ def test_activity_follows_a_dataset_into_a_group(client):
     # As CKAN: the stream of the datasets the group holds now, their whole history.
     assert _names(activities) == [("kouen", "changed package"), ("kouen", "new package")]
     assert [g["name"] for g in activities[0]["data"]["package"]["groups"]] == ["kurashi"]
+
+
+def test_history_of_a_draft_or_of_another_organization_stays_hidden(client):
+    tokei, kikaku = make_org("tokei"), make_org("kikaku")
+    editor = make_token(make_user("tanaka", orgs={tokei: "editor", kikaku: "editor"}))
+    result(client, "package_create", editor, name="shitagaki", owner_org="tokei",
+           title="下書きの仮題", access_level="open", state="draft")
+    result(client, "package_patch", editor, id="shitagaki", title="公開版", state="active")
+    public = result(client, "package_activity_list", id="shitagaki")
+    assert [a["revision"] for a in public] == [2]
+    assert "下書きの仮題" not in json.dumps(public, ensure_ascii=False)
+
+    result(client, "package_create", editor, name="ikan", owner_org="tokei", title="統計課の内部資料",
+           access_level="restricted", legal_basis="personal_information")
+    result(client, "package_patch", editor, id="ikan", title="移管後")
+    result(client, "package_owner_org_update", editor, id="ikan", organization_id="kikaku")
+    member = make_token(make_user("kikaku-in", orgs={kikaku: "member"}))
+    seen = result(client, "package_activity_list", member, id="ikan")
+    assert [a["revision"] for a in seen] == [3]  # recorded since it is kikaku's
+    assert "統計課の内部資料" not in json.dumps(seen, ensure_ascii=False)
+
+
+def test_activity_pages_by_time_and_caps_the_limit_as_ckan(client):
+    tokei = make_org("tokei")
+    make_dataset(tokei, name="jikan")
+    editor = make_token(make_user("tanaka", orgs={tokei: "editor"}))
+    for number in range(3):
+        result(client, "package_patch", editor, id="jikan", notes=f"版{number}")
+    newest_first = result(client, "package_activity_list", id="jikan", limit=1000)
+    assert [a["revision"] for a in newest_first] == [4, 3, 2, 1]  # 1000 asks for the most
+    moments = {a["revision"]: datetime.fromisoformat(a["timestamp"]).replace(
+        tzinfo=timezone.utc).timestamp() for a in newest_first}
+    older = result(client, "package_activity_list", id="jikan", before=moments[3], limit=1)
+    assert [a["revision"] for a in older] == [2]
+    newer = result(client, "package_activity_list", id="jikan", after=moments[1], limit=2)
+    assert [a["revision"] for a in newer] == [3, 2]  # the next two after it, newest first
+    assert call(client, "package_activity_list", None, id="jikan", before="kinou")[0] == 409
