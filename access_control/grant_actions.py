@@ -123,7 +123,7 @@ def _permission_for(capacity) -> GrantPermission | None:
     """The permission a CKAN capacity maps to; ``None`` for "any" when not given."""
     if capacity in (None, ""):
         return None
-    if capacity not in CAPACITY_PERMISSIONS:
+    if not isinstance(capacity, str) or capacity not in CAPACITY_PERMISSIONS:
         raise ValidationError({"capacity": [_("Must be member, editor or admin")]})
     return CAPACITY_PERMISSIONS[capacity]
 

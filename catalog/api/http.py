@@ -55,7 +55,13 @@ def call(name: str, version: int = 3):
             settings=current_app.config["SETTINGS"],
             remote_addr=request.remote_addr,
         )
-        result = spec.function(context, data_dict)
+        try:
+            result = spec.function(context, data_dict)
+        except (RecursionError, OverflowError):
+            # Input no sensible request carries: JSON nested thousands deep inside a
+            # value, a number past what any field holds. Refused, not logged as a fault.
+            raise BadRequest(_("Bad request - a value is nested too deeply or a number "
+                               "is too large")) from None
         db.commit()
     except ActionError as error:
         db.rollback()
@@ -81,21 +87,39 @@ def call(name: str, version: int = 3):
 
 
 def _request_data() -> dict:
-    """The data_dict, refused when it carries a NUL character (no database stores one)."""
+    """The data_dict, refused when it carries a NUL character (no database stores one)
+    or a lone surrogate (JSON's "\\ud800": no database, file or page can hold it)."""
     data = _parse_request_data()
-    if _has_nul(data):
+    try:
+        problem = _unstorable_text(data)
+    except RecursionError:
+        raise BadRequest(_("Bad request - a value is nested too deeply or a number "
+                           "is too large")) from None
+    if problem == "nul":
         raise BadRequest(_("Bad request - the input contains a NUL character"))
+    if problem == "surrogate":
+        raise BadRequest(_("Bad request - the input contains a broken character (a lone "
+                           "UTF-16 surrogate)"))
     return data
 
 
-def _has_nul(value) -> bool:
+def _unstorable_text(value) -> str | None:
+    """"nul" or "surrogate" for the first text in ``value`` that holds one, else None."""
     if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
-    return False
+        if "\x00" in value:
+            return "nul"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "surrogate"
+        return None
+    items = list(value.items()) if isinstance(value, dict) else value if isinstance(value, list) else []
+    for item in items:
+        for part in (item if isinstance(value, dict) else (item,)):
+            problem = _unstorable_text(part)
+            if problem:
+                return problem
+    return None
 
 
 def _parse_request_data() -> dict:
@@ -114,6 +138,9 @@ def _parse_request_data() -> dict:
         parsed = json.loads(body)
     except (ValueError, UnicodeDecodeError) as error:
         raise BadRequest(_("Bad request - JSON Error: %(error)s", error=str(error)[:200])) from None
+    except RecursionError:
+        raise BadRequest(_("Bad request - a value is nested too deeply or a number "
+                           "is too large")) from None
     if parsed is None:
         return {}
     if not isinstance(parsed, dict):

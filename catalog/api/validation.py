@@ -35,10 +35,15 @@ def as_bool(value: Any, default: bool = False) -> bool:
     raise ValidationError({"value": [_("Not a boolean: %(value)s", value=str(value)[:50])]})
 
 
+# The largest integer a database column (BIGINT) or a query's LIMIT/OFFSET holds.
+LARGEST_INT = 2**63 - 1
+
+
 def as_int(
     data: dict, key: str, default: int, *, minimum: int = 0, maximum: int | None = None
 ) -> int:
-    """An integer parameter within bounds; a Validation Error names the field otherwise."""
+    """An integer parameter within bounds (at most :data:`LARGEST_INT` when no maximum
+    is given); a Validation Error names the field otherwise."""
     value = data.get(key)
     if value is None or value == "":
         return default
@@ -48,8 +53,9 @@ def as_int(
         raise ValidationError({key: [_("Invalid integer")]}) from None
     if number < minimum:
         raise ValidationError({key: [_("Must be at least %(n)s", n=minimum)]})
-    if maximum is not None and number > maximum:
-        raise ValidationError({key: [_("Must be at most %(n)s", n=maximum)]})
+    limit = LARGEST_INT if maximum is None else maximum
+    if number > limit:
+        raise ValidationError({key: [_("Must be at most %(n)s", n=limit)]})
     return number
 
 

@@ -382,6 +382,8 @@ def _check_move(context: Context, dataset: Dataset, data: dict) -> None:
     own (not an edit grant: the holder could then delete it, or open it, in theirs) and
     the right to create datasets in the target."""
     target = data.get("owner_org")
+    if target and not isinstance(target, str):
+        raise ValidationError({"owner_org": [_("Organization does not exist")]})
     if target and target not in (dataset.owner_org_id, dataset.organization.name):
         if not can(context.principal, Action.MOVE, dataset):
             raise NotAuthorized(_("Only editors and administrators of the dataset's "

@@ -266,7 +266,11 @@ def _parse_date(value, key: str, errors: Errors) -> date | None:
 def _parse_tags(data: dict, errors: Errors) -> list[str]:
     if data.get("tags") not in (None, ""):
         items = as_list(data["tags"], "tags")
-        names = [item.get("name", "") if isinstance(item, dict) else str(item) for item in items]
+        names = [item.get("name") or "" if isinstance(item, dict) else item for item in items]
+        if not all(isinstance(name, (str, int, float)) for name in names):
+            errors.add("tags", _("Tags must be text"))
+            return []
+        names = [str(name) for name in names]
     else:
         names = str(data.get("tag_string") or "").split(",")
     result: list[str] = []
@@ -285,6 +289,9 @@ def _parse_groups(db: Session, value, errors: Errors) -> list[Group]:
     groups = []
     for item in as_list(value, "groups"):
         reference = (item.get("id") or item.get("name")) if isinstance(item, dict) else item
+        if not isinstance(reference, str):
+            errors.add("groups", _("Group does not exist: %(ref)s", ref=str(reference)[:100]))
+            continue
         group = db.scalar(
             sa.select(Group).where(sa.or_(Group.id == reference, Group.name == reference))
         )

@@ -21,7 +21,7 @@ from access_control.levels import AccessLevel
 from access_control.policy import Action, can
 from catalog.api.context import Context
 from catalog.api.errors import NotAuthorized, ValidationError
-from catalog.api.validation import as_bool
+from catalog.api.validation import LARGEST_INT, as_bool
 from catalog.datasets.dictization import resource_url
 from catalog.datasets.models import Dataset, Resource, Tag
 from catalog.datasets.revisions import RevisionKind, record_revision
@@ -365,10 +365,14 @@ def _as_size(value, prefix: str, errors: Errors) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        size = int(value)
+    except (TypeError, ValueError, OverflowError):
         errors.add(prefix + "size", _("Invalid integer"))
         return None
+    if size > LARGEST_INT:  # no column holds more
+        errors.add(prefix + "size", _("Must be at most %(n)s", n=LARGEST_INT))
+        return None
+    return size
 
 
 def _is_scalar(value) -> bool:

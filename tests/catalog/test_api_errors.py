@@ -131,3 +131,32 @@ def test_form_encoded_post_is_accepted(client):
                                  "title": "フォームで作成", "access_level": "open"})
     assert response.status_code == 200
     assert response.get_json()["result"]["title"] == "フォームで作成"
+
+
+def test_input_no_request_should_carry_is_refused_not_a_crash(client):
+    organization = make_org("tokei")
+    editor = make_token(make_user("tanaka", orgs={organization: "editor"}))
+    created = call(client, "package_create", editor, name="kihon", owner_org="tokei",
+                   access_level="open")
+    assert created[0] == 200
+    deep = "[" * 100_000 + "]" * 100_000
+    refused = [
+        call(client, "package_revise", editor, match={"name": "kihon"}, update=deep),
+        call(client, "package_activity_list", None, id="kihon", activity_types=deep),
+        call(client, "resource_search", None, query="name:\ud800"),
+    ]
+    for status, body in refused:
+        assert status == 400 and body["error"]["__type"] == "Bad Request", body
+    assert "サロゲート" in refused[-1][1]["error"]["message"]
+    assert call(client, "resource_search", None, query="name:a", offset=10**30)[0] == 409
+    # Values of the wrong shape or size are validation errors of their field.
+    for status, body in (
+        call(client, "package_patch", editor, id="kihon", owner_org=["tokei"]),
+        call(client, "package_patch", editor, id="kihon", tags=[{"name": ["a"]}]),
+        call(client, "package_patch", editor, id="kihon", groups=[{"id": ["a"]}]),
+        call(client, "package_collaborator_list", editor, id="kihon", capacity=["member"]),
+        call(client, "package_patch", editor, id="kihon",
+             resources=[{"url": "https://example.jp/a.csv", "size": 10**30}]),
+    ):
+        assert status in (403, 409) and body["error"]["__type"] in (
+            "Validation Error", "Authorization Error"), body
