@@ -1,14 +1,14 @@
 """resource_search's query: ``field:term`` criteria over resources, as CKAN reads them.
 
-Every criterion must hold (AND). A term matches, ignoring case, anywhere in the field's
-text; ``hash`` matches from its start. A field that is not a resource column names a
-resource extra (CKAN limits those to ``ckan.extra_resource_fields``; here any extra
-key may be searched, by its own value rather than CKAN's match on the JSON text).
+Every criterion must hold (AND). A term matches, ignoring case, anywhere in a text
+field; ``hash`` matches from its start; ``size`` must equal the term; the dates match
+from the start of their ISO form (``created:2026-11``). Any other field is refused as in
+CKAN, where only configured resource extras (``ckan.extra_resource_fields``, none by
+default) may be searched: a misspelt field is an error, not an empty result.
 """
 
 from __future__ import annotations
 
-import re
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -29,7 +29,8 @@ ORDERABLE_COLUMNS = {
     "created": Resource.created, "last_modified": Resource.last_modified,
     "metadata_modified": Resource.metadata_modified,
 }
-EXTRA_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]{0,99}$")
+DATE_COLUMNS = {"created": Resource.created, "last_modified": Resource.last_modified,
+                "metadata_modified": Resource.metadata_modified}
 MAX_TERM_LENGTH = 500
 
 
@@ -51,12 +52,15 @@ def criteria(query) -> list[sa.ColumnElement[bool]]:
 def _condition(field: str, term: str) -> sa.ColumnElement[bool]:
     if field == "hash":
         return Resource.hash.istartswith(term, autoescape=True)
+    if field == "size":
+        return Resource.size == int(term) if term.strip().isdigit() else sa.false()
+    if field in DATE_COLUMNS:  # stored text is "YYYY-MM-DD HH:MM:SS" on both databases
+        stored = sa.cast(DATE_COLUMNS[field], sa.String)
+        return stored.startswith(term.strip().replace("T", " "), autoescape=True)
     column = SEARCHABLE_COLUMNS.get(field)
     if column is None:
-        if not EXTRA_KEY.match(field):
-            raise ValidationError({"query": [
-                _('Field "%(field)s" not recognised in resource_search.', field=field[:50])]})
-        column = Resource.extras[field].as_string()
+        raise ValidationError({"query": [
+            _('Field "%(field)s" not recognised in resource_search.', field=field[:50])]})
     return column.icontains(term, autoescape=True)
 
 

@@ -12,7 +12,7 @@ def catalog(app):
     tokei = make_org("tokei", "統計調査課")
     make_dataset(tokei, name="koukai", resources=[
         {"url": "https://example.jp/jinko.csv", "name": "人口 公開", "hash": "abc123",
-         "region": "fukuoka"},
+         "size": 72236, "region": "fukuoka"},
         {"url": "https://example.jp/jinko.xlsx", "name": "人口 公開 Excel"}])
     make_dataset(tokei, name="naibu", access_level="internal", resources=[
         {"url": "https://example.jp/naibu.csv", "name": "人口 庁内"}])
@@ -41,7 +41,11 @@ def test_terms_match_inside_fields_ignoring_case(client, catalog):
     assert _names(client, query="url:JINKO.XLSX") == ["人口 公開 Excel"]
     assert _names(client, query="hash:abc") == ["人口 公開"]  # from its start
     assert _names(client, query="hash:123") == []
-    assert _names(client, query="region:fuku") == ["人口 公開"]  # an extra
+    assert _names(client, query="size:72236") == ["人口 公開"]  # equal, as CKAN
+    assert _names(client, query="size:7223") == []
+    month = result(client, "resource_search", query="name:人口 公開")["results"][0]["created"][:7]
+    assert "人口 公開" in _names(client, query=f"created:{month}")  # from the start
+    assert _names(client, query="created:1999") == []
     assert _names(client, query="name:%") == []  # LIKE wildcards are plain text
 
 
@@ -54,7 +58,7 @@ def test_order_offset_and_limit(client, catalog):
 
 
 def test_bad_queries_are_validation_errors(client, catalog):
-    for query in ("人口", "", ":x", "no such field:x"):
+    for query in ("人口", "", ":x", "no such field:x", "region:fuku"):  # extras: as CKAN
         status, body = call(client, "resource_search", query=query)
         assert status == 409 and "query" in body["error"], query
 
