@@ -31,7 +31,10 @@ def group_counts(context: Context) -> dict[str, int]:
 
 
 def _get(context: Context, reference) -> Group:
-    group = services.find_group(context.db, reference)
+    """The group; a deleted one only for group managers (sysadmins), who may show it and
+    restore it with group_patch ``state=active``, as in CKAN."""
+    group = services.find_group(context.db, reference,
+                                include_deleted=can(context.principal, Action.MANAGE_GROUPS))
     if group is None:
         raise NotFound(_("Group not found"))
     return group

@@ -29,8 +29,8 @@ def find_group(db: Session, reference, *, include_deleted: bool = False) -> Grou
 
 
 def apply_group(db: Session, group: Group, data: dict, *, partial: bool) -> None:
-    """Set name, title, description, image_url and extras from ``data`` (only the keys
-    given when ``partial``, as group_patch)."""
+    """Set name, title, description, image_url, extras and ``state=active`` (a restore)
+    from ``data`` (only the keys given when ``partial``, as group_patch)."""
     errors = Errors()
     given = (lambda key: key in data) if partial else (lambda key: True)
     if given("name") or not group.name:
@@ -54,6 +54,12 @@ def apply_group(db: Session, group: Group, data: dict, *, partial: bool) -> None
             for item in as_list(data.get("extras"), "extras")
             if isinstance(item, dict) and item.get("key")
         }
+    # ``state=active`` restores a deleted group (its datasets are not filed again, as in
+    # CKAN); deleting goes through group_delete, which takes its datasets out.
+    if data.get("state") == "active":
+        group.state = "active"
+    elif data.get("state") not in (None, "", group.state):
+        errors.add("state", _("Use group_delete to delete a category"))
     errors.raise_if_any()
 
 

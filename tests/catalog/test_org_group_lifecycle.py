@@ -74,6 +74,11 @@ def test_group_delete_takes_its_datasets_out_of_it(client):
     assert [g["name"] for g in result(client, "package_show", id="kouen")["groups"]] == [
         "sangyo"]
     result(client, "group_delete", root, id="kurashi")  # again: nothing to do, as CKAN
+    # A sysadmin still finds it, and restores it (its datasets are not filed again).
+    assert result(client, "group_show", root, id="kurashi")["state"] == "deleted"
+    assert call(client, "group_patch", root, id="sangyo", state="deleted")[0] == 409
+    assert result(client, "group_patch", root, id="kurashi", state="active")["state"] == "active"
+    assert result(client, "group_show", None, id="kurashi")["package_count"] == 0
 
 
 def test_group_purge_removes_the_group_and_keeps_its_datasets(client, db):
