@@ -74,13 +74,14 @@ def user_autocomplete(context: Context, data: dict) -> list[dict]:
 
     :param q: the text typed so far
     :param limit: at most this many (default 20; more than 100 gives 100)
+    :param ignore_self: leave the caller out (default false)
     """
     if not can(context.principal, Action.LIST_USERS):
         raise NotAuthorized(_("Only staff may list users"))
     text = str(require(data, "q")).strip()[:100]
     limit = min(as_int(data, "limit", 20, minimum=1), 100)
     # Not the e-mail address, which CKAN also matches: staff do not see addresses.
-    users = context.db.scalars(
+    users = (
         sa.select(User)
         .where(User.state == "active",
                sa.or_(User.name.icontains(text, autoescape=True),
@@ -88,7 +89,10 @@ def user_autocomplete(context: Context, data: dict) -> list[dict]:
         .order_by(User.name)
         .limit(limit)
     )
-    return [{"id": user.id, "name": user.name, "fullname": user.fullname} for user in users]
+    if as_bool(data.get("ignore_self")) and context.principal.user_id:
+        users = users.where(User.id != context.principal.user_id)
+    return [{"id": user.id, "name": user.name, "fullname": user.fullname}
+            for user in context.db.scalars(users)]
 
 
 @action("user_create")

@@ -96,5 +96,7 @@ def test_user_autocomplete_is_for_staff(client, department):
     assert result(client, "user_autocomplete", staff, q="%") == []
     assert len(result(client, "user_autocomplete", staff, q="a", limit=2)) == 2
     assert result(client, "user_autocomplete", staff, q="example.jp") == []  # not e-mail
+    assert [u["name"] for u in result(client, "user_autocomplete", staff, q="tanin")] == ["tanin"]
+    assert result(client, "user_autocomplete", staff, q="tanin", ignore_self=True) == []
     for token in (None, department.tokens["shimin"]):
         assert call(client, "user_autocomplete", token, q="yamada")[0] == 403
