@@ -308,9 +308,8 @@ def member_list(context: Context, data: dict) -> list[tuple[str, str, str]]:
     :param capacity: only members with this capacity
     """
     object_type = data.get("object_type") or None
-    collection = members.find_collection(
-        context, require(data, "id"), prefer="group" if object_type == "package" else
-        "organization")
+    collection = members.find_collection(context, require(data, "id"),
+                                         prefer=_meant(object_type, data.get("capacity")))
     if object_type == "user" and not can(context.principal, Action.LIST_USERS):
         raise NotAuthorized(_("Only staff may list the users of an organization"))
     return members.member_rows(context, collection, object_type, data.get("capacity") or None)
@@ -349,10 +348,20 @@ def member_delete(context: Context, data: dict) -> None:
     members.remove_member(context, collection, require(data, "object"), object_type)
 
 
+def _meant(object_type: str | None, capacity) -> str:
+    """Which of an organization and a group of the same name a member call means (in
+    CKAN they share one namespace): a dataset's capacity says it ("organization" or
+    "public"), else datasets go in groups and users in organizations."""
+    if capacity == members.OWNED_DATASET:
+        return "organization"
+    if capacity == members.FILED_DATASET or object_type == "package":
+        return "group"
+    return "organization"
+
+
 def _member_collection(context: Context, data: dict, object_type: str):
-    collection = members.find_collection(
-        context, require(data, "id"),
-        prefer="group" if object_type == "package" else "organization")
+    collection = members.find_collection(context, require(data, "id"),
+                                         prefer=_meant(object_type, data.get("capacity")))
     if not members.may_change_members(context, collection, object_type):
         raise NotAuthorized(_("You are not allowed to change the members of %(name)s",
                               name=collection.name))

@@ -194,3 +194,23 @@ def test_a_name_shared_by_an_organization_and_a_group(client):
     assert result(client, "member_list", id="bousai", object_type="package") == [
         [dataset.id, "package", "public"]]
     assert result(client, "member_list", root, id="bousai")[0][2] == "organization"
+
+
+def test_a_dataset_capacity_says_which_of_an_organization_and_a_group_of_one_name(client):
+    # CKAN has one namespace for both; here a group may share an organization's name.
+    kyouiku = make_org("kyouiku")
+    make_group("kyouiku")
+    dataset = make_dataset(kyouiku, name="gakkou")
+    editor = make_token(make_user("tanaka", orgs={kyouiku: "editor"}))
+    admin = make_token(make_user("kanri", orgs={kyouiku: "admin"}))
+
+    assert result(client, "member_list", id="kyouiku", object_type="package",
+                  capacity="organization") == [[dataset.id, "package", "organization"]]
+    assert result(client, "member_list", id="kyouiku", object_type="package") == []  # the group
+    # Adding a dataset to its own organization is a no-op there, not a filing in the group.
+    result(client, "member_create", admin, id="kyouiku", object="gakkou",
+           object_type="package", capacity="organization")
+    assert result(client, "package_show", id="gakkou")["groups"] == []
+    result(client, "member_create", editor, id="kyouiku", object="gakkou",
+           object_type="package", capacity="public")
+    assert [g["name"] for g in result(client, "package_show", id="gakkou")["groups"]] == ["kyouiku"]
