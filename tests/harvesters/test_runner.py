@@ -150,12 +150,15 @@ def test_item_limit(app, file_server):
 
 
 def test_an_item_the_catalog_refuses_is_errored_and_the_others_go_in(app, file_server):
-    fake_ckan(file_server, [package(1), package(2, temporal_start="2026-02-30"), package(3)])
+    too_big = {"name": "x", "url": "https://example.jp/x.csv", "size": 2 ** 70}
+    fake_ckan(file_server, [package(1), package(2, temporal_start="2026-02-30"), package(3),
+                            package(4, resources=[too_big])])
     job = harvest(app, _source(app, file_server))
     assert job["status"] == "Finished"
-    assert job["stats"] == {"added": 2, "errored": 1}
+    assert job["stats"] == {"added": 2, "errored": 2}
     line = job["objects"]["remote-2"]
     assert line.stage == "import" and "temporal_start" in line.error
+    assert "size" in job["objects"]["remote-4"].error  # no column holds it: said, not a crash
     assert set(datasets_by_title(app)) == {"データ1", "データ3"}
 
 
@@ -210,14 +213,45 @@ def test_a_job_whose_process_died_is_marked_failed(app, file_server):
         assert fresh.status == "Running"
 
 
-def test_a_crash_halfway_through_the_import_rolls_every_item_back(app, file_server):
+@pytest.fixture
+def database_refusing(app):
+    """Makes the real database refuse to store a dataset of the given name, as a full
+    disk or a lost connection would refuse a write halfway through an import."""
+    engine = app.extensions["db_engine"]
+    created = []
+
+    def refuse(name: str) -> None:
+        with engine.begin() as connection:
+            if engine.dialect.name == "sqlite":
+                connection.exec_driver_sql(
+                    f"CREATE TRIGGER refuse_dataset BEFORE INSERT ON datasets WHEN "
+                    f"NEW.name = '{name}' BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+            else:
+                connection.exec_driver_sql(
+                    f"CREATE FUNCTION refuse_dataset() RETURNS trigger AS $$ BEGIN "
+                    f"IF NEW.name = '{name}' THEN RAISE EXCEPTION 'disk full'; END IF; "
+                    f"RETURN NEW; END $$ LANGUAGE plpgsql")
+                connection.exec_driver_sql(
+                    "CREATE TRIGGER refuse_dataset BEFORE INSERT ON datasets "
+                    "FOR EACH ROW EXECUTE FUNCTION refuse_dataset()")
+        created.append(name)
+
+    yield refuse
+    if created:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(
+                "DROP TRIGGER refuse_dataset" if engine.dialect.name == "sqlite" else
+                "DROP TRIGGER refuse_dataset ON datasets; DROP FUNCTION refuse_dataset()")
+
+
+def test_a_crash_halfway_through_the_import_rolls_every_item_back(app, file_server,
+                                                                   database_refusing):
     """Items applied before the crash are undone too: the import is one transaction
     (on SQLite this needs the real BEGIN before the first SAVEPOINT)."""
     source, packages = _harvested_once(app, file_server, count=3)
     before = catalog_state(app)
-    broken = package(9, resources=[{"name": "x", "url": "https://example.jp/x.csv",
-                                    "size": 2 ** 70}])
-    fake_ckan(file_server, [package(0, title="更新された"), packages[1], package(5), broken])
+    fake_ckan(file_server, [package(0, title="更新された"), packages[1], package(5), package(9)])
+    database_refusing("dataset-9")
     job = harvest(app, source)
     assert job["status"] == "Failed" and job["failed_stage"] == "import"
     assert catalog_state(app) == before
