@@ -91,14 +91,8 @@ class Visibility:
 
     def edit_clause(self, organization_column, id_column) -> sa.ColumnElement[bool]:
         """:meth:`may_edit` as a SQL condition over the given columns."""
-        if self.edits_everything:
-            return sa.true()
-        conditions = []
-        if self.edit_organizations:
-            conditions.append(organization_column.in_(sorted(self.edit_organizations)))
-        if self.edit_datasets:
-            conditions.append(id_column.in_(sorted(self.edit_datasets)))
-        return sa.or_(*conditions) if conditions else sa.false()
+        return _org_or_dataset_clause(self.edits_everything, self.edit_organizations,
+                                      self.edit_datasets, organization_column, id_column)
 
     def lists(self, state: str, organization_id: str | None, dataset_id: str) -> bool:
         """Whether a dataset in ``state`` may be listed, :meth:`allows` permitting: active
@@ -144,14 +138,8 @@ class Visibility:
 
     def every_resource_clause(self, organization_column, id_column) -> sa.ColumnElement[bool]:
         """:meth:`reads_every_resource` as a SQL condition over the given columns."""
-        if self.everything:
-            return sa.true()
-        conditions = []
-        if self.organizations:
-            conditions.append(organization_column.in_(sorted(self.organizations)))
-        if self.datasets:
-            conditions.append(id_column.in_(sorted(self.datasets)))
-        return sa.or_(*conditions) if conditions else sa.false()
+        return _org_or_dataset_clause(self.everything, self.organizations, self.datasets,
+                                      organization_column, id_column)
 
     def allows_resource_level(self, own_level: str | None) -> bool:
         """Whether a resource whose own level is ``own_level`` (None: it inherits its
@@ -173,6 +161,20 @@ class Visibility:
         return sa.and_(
             self.dataset_clause(), sa.or_(Resource.access_level.is_(None), own_level)
         )
+
+
+def _org_or_dataset_clause(everything: bool, organizations: frozenset[str],
+                           datasets: frozenset[str], organization_column,
+                           id_column) -> sa.ColumnElement[bool]:
+    """SQL for "everything, or the organization is one of these, or the dataset is"."""
+    if everything:
+        return sa.true()
+    conditions = []
+    if organizations:
+        conditions.append(organization_column.in_(sorted(organizations)))
+    if datasets:
+        conditions.append(id_column.in_(sorted(datasets)))
+    return sa.or_(*conditions) if conditions else sa.false()
 
 
 def visibility(principal: Principal) -> Visibility:
